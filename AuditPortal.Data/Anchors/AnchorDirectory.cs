@@ -1,0 +1,49 @@
+using System.Globalization;
+
+namespace AuditPortal.Data.Anchors;
+
+/// <summary>
+/// Checkpoints written outside the database (in production a WORM bucket under another
+/// administrator). A database restored from an old copy, or truncated, is smaller than the largest
+/// anchored checkpoint, which is how the verifier sees it.
+/// </summary>
+public sealed class AnchorDirectory(string path)
+{
+    private const string Prefix = "checkpoint-";
+    private const string Suffix = ".txt";
+
+    public string Path { get; } = path;
+
+    public static string FileName(long treeSize) => $"{Prefix}{treeSize.ToString("D12", CultureInfo.InvariantCulture)}{Suffix}";
+
+    /// <summary>Writes a checkpoint once; an existing file for that size is left untouched (write-once).</summary>
+    public async Task WriteAsync(long treeSize, string signedNote, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path);
+        var target = System.IO.Path.Combine(Path, FileName(treeSize));
+        if (File.Exists(target)) return;
+        var temporary = target + ".tmp";
+        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+        await using (var writer = new StreamWriter(stream))
+        {
+            await writer.WriteAsync(signedNote.AsMemory(), cancellationToken);
+        }
+        File.Move(temporary, target, overwrite: false);
+    }
+
+    public IEnumerable<AnchoredCheckpoint> ReadAll()
+    {
+        if (!Directory.Exists(Path)) yield break;
+        foreach (var file in Directory.EnumerateFiles(Path, Prefix + "*" + Suffix).Order(StringComparer.Ordinal))
+        {
+            var name = System.IO.Path.GetFileName(file);
+            var digits = name[Prefix.Length..^Suffix.Length];
+            if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var size)) continue;
+            yield return new AnchoredCheckpoint(file, size, File.ReadAllText(file));
+        }
+    }
+
+    public long? LargestTreeSize() => ReadAll().Select(a => (long?)a.TreeSize).Max();
+}
+
+public sealed record AnchoredCheckpoint(string File, long TreeSize, string Note);

@@ -1,0 +1,147 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace AuditPortal.Data.Canonical;
+
+/// <summary>
+/// Writes the ledger's canonical JSON: a restricted profile of RFC 8785 (JCS).
+/// Object keys are sorted by UTF-16 code units, there is no insignificant whitespace,
+/// strings use the minimal JCS escapes and numbers must be integers within ±(2^53 − 1),
+/// so that every implementation agrees on the bytes without a floating-point formatter.
+/// Decimals are carried as strings by the caller; <see cref="CanonicalNumber"/> does that.
+/// </summary>
+public static class CanonicalJson
+{
+    /// <summary>The largest integer every JSON implementation represents exactly (IEEE 754 double).</summary>
+    public const long MaxSafeInteger = 9_007_199_254_740_991;
+
+    public static byte[] Serialize(JsonNode node)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        Write(node, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static void Write(JsonNode? node, IBufferWriter<byte> output)
+    {
+        switch (node)
+        {
+            case null:
+                WriteAscii(output, "null");
+                break;
+            case JsonObject obj:
+                WriteObject(obj, output);
+                break;
+            case JsonArray array:
+                WriteAscii(output, "[");
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (i > 0) WriteAscii(output, ",");
+                    Write(array[i], output);
+                }
+                WriteAscii(output, "]");
+                break;
+            case JsonValue value:
+                WriteValue(value, output);
+                break;
+            default:
+                throw new CanonicalJsonException($"Unsupported JSON node {node.GetType().Name}.");
+        }
+    }
+
+    private static void WriteObject(JsonObject obj, IBufferWriter<byte> output) => WriteObject(obj.ToList(), output);
+
+    /// <summary>Writes the properties as one canonical object, without reparenting their nodes.</summary>
+    public static void WriteObject(IEnumerable<KeyValuePair<string, JsonNode?>> members, IBufferWriter<byte> output)
+    {
+        var properties = members.ToArray();
+        // RFC 8785 §3.2.3: sort by the UTF-16 code units of the key; ordinal comparison is exactly that.
+        Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+
+        WriteAscii(output, "{");
+        for (var i = 0; i < properties.Length; i++)
+        {
+            if (i > 0)
+            {
+                if (string.Equals(properties[i].Key, properties[i - 1].Key, StringComparison.Ordinal))
+                    throw new CanonicalJsonException($"Duplicate key \"{properties[i].Key}\".");
+                WriteAscii(output, ",");
+            }
+            WriteString(properties[i].Key, output);
+            WriteAscii(output, ":");
+            Write(properties[i].Value, output);
+        }
+        WriteAscii(output, "}");
+    }
+
+    private static void WriteValue(JsonValue value, IBufferWriter<byte> output)
+    {
+        if (value.TryGetValue<string>(out var s)) { WriteString(s, output); return; }
+        if (value.TryGetValue<bool>(out var b)) { WriteAscii(output, b ? "true" : "false"); return; }
+        if (value.TryGetValue<long>(out var l)) { WriteInteger(l, output); return; }
+        if (value.TryGetValue<int>(out var i)) { WriteInteger(i, output); return; }
+        throw new CanonicalJsonException(
+            $"Only strings, booleans and integers are canonical; got {value.GetValueKind()} {value.ToJsonString()}. Carry decimals as strings.");
+    }
+
+    private static void WriteInteger(long value, IBufferWriter<byte> output)
+    {
+        if (value is > MaxSafeInteger or < -MaxSafeInteger)
+            throw new CanonicalJsonException($"Integer {value} is outside ±(2^53 − 1).");
+        WriteAscii(output, value.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>JCS string form: only '"', '\\' and control characters are escaped; everything else is literal UTF-8.</summary>
+    public static void WriteString(string value, IBufferWriter<byte> output)
+    {
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length) * 3 + 2);
+        var pos = 0;
+        span[pos++] = (byte)'"';
+        var runStart = 0;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsSurrogate(c))
+            {
+                if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) { i++; continue; }
+                throw new CanonicalJsonException("String contains a lone surrogate, which has no UTF-8 form.");
+            }
+            if (c >= 0x20 && c != '"' && c != '\\') continue;
+
+            pos += Encoding.UTF8.GetBytes(value.AsSpan(runStart, i - runStart), span[pos..]);
+            runStart = i + 1;
+            span[pos++] = (byte)'\\';
+            switch (c)
+            {
+                case '"': span[pos++] = (byte)'"'; break;
+                case '\\': span[pos++] = (byte)'\\'; break;
+                case '\b': span[pos++] = (byte)'b'; break;
+                case '\f': span[pos++] = (byte)'f'; break;
+                case '\n': span[pos++] = (byte)'n'; break;
+                case '\r': span[pos++] = (byte)'r'; break;
+                case '\t': span[pos++] = (byte)'t'; break;
+                default:
+                    span[pos++] = (byte)'u';
+                    span[pos++] = (byte)'0';
+                    span[pos++] = (byte)'0';
+                    span[pos++] = (byte)"0123456789abcdef"[c >> 4];
+                    span[pos++] = (byte)"0123456789abcdef"[c & 0xF];
+                    break;
+            }
+        }
+        pos += Encoding.UTF8.GetBytes(value.AsSpan(runStart), span[pos..]);
+        span[pos++] = (byte)'"';
+        output.Advance(pos);
+    }
+
+    private static void WriteAscii(IBufferWriter<byte> output, string ascii)
+    {
+        var span = output.GetSpan(ascii.Length);
+        for (var i = 0; i < ascii.Length; i++) span[i] = (byte)ascii[i];
+        output.Advance(ascii.Length);
+    }
+}
+
+public sealed class CanonicalJsonException(string message) : Exception(message);

@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace AuditPortal.Data.Canonical;
+
+/// <summary>
+/// Maps a JSON number onto the canonical profile: integers stay numbers, everything with a
+/// fraction or exponent becomes the shortest round-trip decimal string ("0.7"), so the bytes never
+/// depend on a floating-point printer.
+/// </summary>
+public static class CanonicalNumber
+{
+    /// <summary>Returns the canonical node, or null with a reason when the number cannot be represented.</summary>
+    public static JsonNode? FromLiteral(string literal, out string? error)
+    {
+        error = null;
+        if (long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            if (integer is > CanonicalJson.MaxSafeInteger or < -CanonicalJson.MaxSafeInteger)
+            {
+                error = $"integer {literal} is outside ±(2^53 − 1)";
+                return null;
+            }
+            return JsonValue.Create(integer);
+        }
+        if (!double.TryParse(literal, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
+        {
+            error = $"number {literal} is out of range";
+            return null;
+        }
+        if (d == Math.Floor(d) && Math.Abs(d) <= CanonicalJson.MaxSafeInteger)
+            return JsonValue.Create((long)d);
+        if (d == Math.Floor(d))
+        {
+            error = $"integer {literal} is outside ±(2^53 − 1)";
+            return null;
+        }
+        return JsonValue.Create(d.ToString("R", CultureInfo.InvariantCulture));
+    }
+}

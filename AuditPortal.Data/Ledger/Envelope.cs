@@ -1,0 +1,82 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using AuditPortal.Data.Canonical;
+
+namespace AuditPortal.Data.Ledger;
+
+/// <summary>
+/// Renders the envelope, the canonical JSON that is the Merkle leaf. Version 1 holds the draft's
+/// fields plus <c>v</c>, <c>sequence</c>, <c>recordedAt</c>, <c>submittedBy</c> and the content
+/// commitment <c>"content":"sha256:&lt;hex&gt;"</c>. Binding the sequence into the leaf lets the
+/// verifier name a row that was moved.
+/// </summary>
+public static class Envelope
+{
+    public const int Version = 1;
+    private static readonly byte[] ContentDomain = Encoding.ASCII.GetBytes("auditportal/content/v1\0");
+
+    public static byte[] Render(EventDraft draft, long sequence, DateTime recordedAtUtc, ReadOnlySpan<byte> commitment)
+    {
+        var properties = new List<KeyValuePair<string, JsonNode?>>(draft.Fields.Count + 10)
+        {
+            new("v", Version),
+            new("sequence", sequence),
+            new("id", draft.EventId),
+            new("type", draft.Type),
+            new("occurredAt", Timestamps.ToCanonical(draft.OccurredAtUtc)),
+            new("recordedAt", Timestamps.ToCanonical(recordedAtUtc)),
+            new("actor", draft.Actor.ToJson()),
+            new("submittedBy", draft.SubmittedBy.ToJson()),
+            new("content", "sha256:" + Convert.ToHexStringLower(commitment)),
+        };
+        foreach (var field in draft.Fields)
+        {
+            if (properties.Any(p => p.Key == field.Key))
+                throw new ArgumentException($"Envelope field \"{field.Key}\" is set by the ledger, not by the event.");
+            properties.Add(new(field.Key, field.Value));
+        }
+        var buffer = new ArrayBufferWriter<byte>(512);
+        CanonicalJson.WriteObject(properties, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>SHA-256("auditportal/content/v1\0" ‖ salt ‖ canonical content bytes).</summary>
+    public static byte[] Commitment(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> content)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(ContentDomain);
+        sha.AppendData(salt);
+        sha.AppendData(content);
+        return sha.GetHashAndReset();
+    }
+
+    /// <summary>Lower-cased string values of the envelope, for the timeline's text search.</summary>
+    public static string SearchText(EventDraft draft)
+    {
+        var values = new List<string> { draft.EventId, draft.Type, draft.Actor.Id, draft.SubmittedBy.Id };
+        if (draft.Actor.DisplayName is not null) values.Add(draft.Actor.DisplayName);
+        foreach (var field in draft.Fields.Values) CollectStrings(field, values);
+        var text = string.Join('\n', values).ToLowerInvariant();
+        return text.Length <= MaxSearchText ? text : text[..MaxSearchText];
+    }
+
+    public const int MaxSearchText = 4000;
+
+    private static void CollectStrings(JsonNode? node, List<string> values)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var property in obj) CollectStrings(property.Value, values);
+                break;
+            case JsonArray array:
+                foreach (var item in array) CollectStrings(item, values);
+                break;
+            case JsonValue value when value.TryGetValue<string>(out var s):
+                values.Add(s);
+                break;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Data.Ledger.Providers;
+
+/// <summary>
+/// Builds context options for a provider and connection string. The verifier and the CLI use this
+/// directly, so a ledger can be opened with nothing but a connection string.
+/// </summary>
+public static class LedgerDatabase
+{
+    public static DbContextOptions<TContext> Options<TContext>(string connectionString) where TContext : LedgerDbContext
+    {
+        var builder = new DbContextOptionsBuilder<TContext>();
+        Configure(builder, ProviderOf(typeof(TContext)), connectionString);
+        return builder.Options;
+    }
+
+    public static void Configure(DbContextOptionsBuilder builder, LedgerProvider provider, string connectionString)
+    {
+        switch (provider)
+        {
+            case LedgerProvider.Sqlite:
+                builder.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSetup());
+                break;
+            case LedgerProvider.Postgres:
+                builder.UseNpgsql(connectionString);
+                break;
+            case LedgerProvider.SqlServer:
+                builder.UseSqlServer(connectionString);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(provider), provider, null);
+        }
+        builder.UseSnakeCaseNamingConvention();
+    }
+
+    /// <summary>Opens a short-lived context, e.g. for the verifier or a CLI verb.</summary>
+    public static LedgerDbContext Open(LedgerProvider provider, string connectionString) => provider switch
+    {
+        LedgerProvider.Sqlite => new SqliteLedgerDbContext(Options<SqliteLedgerDbContext>(connectionString)),
+        LedgerProvider.Postgres => new PostgresLedgerDbContext(Options<PostgresLedgerDbContext>(connectionString)),
+        LedgerProvider.SqlServer => new SqlServerLedgerDbContext(Options<SqlServerLedgerDbContext>(connectionString)),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
+    };
+
+    public static Type ContextType(LedgerProvider provider) => provider switch
+    {
+        LedgerProvider.Sqlite => typeof(SqliteLedgerDbContext),
+        LedgerProvider.Postgres => typeof(PostgresLedgerDbContext),
+        LedgerProvider.SqlServer => typeof(SqlServerLedgerDbContext),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
+    };
+
+    private static LedgerProvider ProviderOf(Type contextType) =>
+        contextType == typeof(SqliteLedgerDbContext) ? LedgerProvider.Sqlite
+        : contextType == typeof(PostgresLedgerDbContext) ? LedgerProvider.Postgres
+        : contextType == typeof(SqlServerLedgerDbContext) ? LedgerProvider.SqlServer
+        : throw new ArgumentException($"Unknown ledger context {contextType.Name}.");
+}

@@ -1,0 +1,347 @@
+using AuditPortal.Data.Anchors;
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Merkle;
+using AuditPortal.Data.Signing;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Data.Verification;
+
+/// <summary>
+/// Recomputes the whole ledger from the stored bytes and reports the first entry that fails and why
+/// (DESIGN.md §2). Trusts only the verifier keys it is given and, when available, the anchor directory:
+/// never the database's own hashes. Streams in chunks, so memory stays flat at any size.
+/// </summary>
+public sealed class LedgerVerifier
+{
+    private const int ChunkSize = 8192;
+    private readonly Dictionary<uint, NoteVerifier> _keys;
+    private readonly string _origin;
+    private readonly AnchorDirectory? _anchors;
+
+    public LedgerVerifier(IEnumerable<NoteVerifier> trustedKeys, AnchorDirectory? anchors = null, string? origin = null)
+    {
+        _keys = trustedKeys.ToDictionary(k => k.KeyId);
+        if (_keys.Count == 0) throw new ArgumentException("At least one trusted verifier key is needed.", nameof(trustedKeys));
+        _origin = origin ?? _keys.Values.First().Name;
+        _anchors = anchors;
+    }
+
+    public async Task<VerificationResult> VerifyAsync(LedgerDbContext db, CancellationToken cancellationToken = default)
+    {
+        var run = new Run(this);
+        await run.LoadCheckpointsAsync(db, cancellationToken);
+        await run.StreamEntriesAsync(db, cancellationToken);
+        await run.CheckTailAsync(db, cancellationToken);
+        return run.Result();
+    }
+
+    private sealed class Run(LedgerVerifier owner)
+    {
+        private readonly List<VerificationFailure> _failures = [];
+        private readonly CompactRange _tree = new();
+        // Sizes at which a signed statement (database checkpoint or anchor) fixes the root.
+        private readonly SortedDictionary<long, List<(string Source, byte[] Root)>> _signedRoots = [];
+        private readonly Queue<SealView> _seals = new();
+        private SealView? _seal;
+        private long _sealedUpTo;
+        private long _lastSealSize;
+        private int _sealCount;
+        private int _checkpointCount;
+        private int _anchorCount;
+        private bool _stopped;
+
+        public long Position { get; private set; }
+
+        public VerificationResult Result() => new(Position, _sealCount, _checkpointCount, _anchorCount, _failures);
+
+        private void Fail(VerificationFailure failure, bool stop = true)
+        {
+            _failures.Add(failure);
+            if (stop) _stopped = true;
+        }
+
+        public async Task LoadCheckpointsAsync(LedgerDbContext db, CancellationToken cancellationToken)
+        {
+            var rows = await db.Checkpoints.AsNoTracking().OrderBy(c => c.TreeSize).ToListAsync(cancellationToken);
+            _checkpointCount = rows.Count;
+            foreach (var row in rows)
+            {
+                var checkpoint = ReadCheckpoint(row.Note, $"checkpoint row {row.TreeSize}", row.TreeSize);
+                if (checkpoint is null) continue;
+                if (checkpoint.TreeSize != row.TreeSize || !checkpoint.RootHash.AsSpan().SequenceEqual(row.RootHash))
+                {
+                    Fail(new VerificationFailure(FailureKind.BadCheckpoint,
+                        "the checkpoint row's size or root differs from its signed note", CheckpointSize: row.TreeSize), stop: false);
+                    continue;
+                }
+                AddSignedRoot(checkpoint, $"checkpoint {row.TreeSize}");
+            }
+
+            if (owner._anchors is null) return;
+            foreach (var anchored in owner._anchors.ReadAll())
+            {
+                _anchorCount++;
+                var checkpoint = ReadCheckpoint(anchored.Note, $"anchor file {Path.GetFileName(anchored.File)}", anchored.TreeSize);
+                if (checkpoint is null) continue;
+                if (checkpoint.TreeSize != anchored.TreeSize)
+                {
+                    Fail(new VerificationFailure(FailureKind.BadCheckpoint,
+                        $"anchor file {Path.GetFileName(anchored.File)} names size {checkpoint.TreeSize}", CheckpointSize: anchored.TreeSize), stop: false);
+                    continue;
+                }
+                AddSignedRoot(checkpoint, $"anchored checkpoint {anchored.TreeSize}");
+            }
+        }
+
+        private void AddSignedRoot(Checkpoint checkpoint, string source)
+        {
+            if (!_signedRoots.TryGetValue(checkpoint.TreeSize, out var list)) _signedRoots[checkpoint.TreeSize] = list = [];
+            list.Add((source, checkpoint.RootHash));
+        }
+
+        private Checkpoint? ReadCheckpoint(string note, string source, long size)
+        {
+            try
+            {
+                var signed = SignedNote.Parse(note);
+                var checkpoint = Checkpoint.ParseNoteText(signed.Text);
+                if (checkpoint.Origin != owner._origin)
+                {
+                    Fail(new VerificationFailure(FailureKind.BadCheckpoint,
+                        $"{source} is for origin \"{checkpoint.Origin}\", not \"{owner._origin}\"", CheckpointSize: size), stop: false);
+                    return null;
+                }
+                var byKnownKey = signed.Signatures.Where(s => owner._keys.ContainsKey(s.KeyId) && owner._keys[s.KeyId].Name == s.KeyName).ToList();
+                if (byKnownKey.Count == 0)
+                {
+                    Fail(new VerificationFailure(FailureKind.BadCheckpoint,
+                        $"{source} is not signed by a trusted key (key ids {string.Join(", ", signed.Signatures.Select(s => s.KeyId.ToString("x8")))})",
+                        CheckpointSize: size), stop: false);
+                    return null;
+                }
+                if (!byKnownKey.Any(s => signed.IsSignedBy(owner._keys[s.KeyId])))
+                {
+                    Fail(new VerificationFailure(FailureKind.BadCheckpoint, $"{source} has an invalid signature", CheckpointSize: size), stop: false);
+                    return null;
+                }
+                return checkpoint;
+            }
+            catch (FormatException e)
+            {
+                Fail(new VerificationFailure(FailureKind.BadCheckpoint, $"{source} is malformed: {e.Message}", CheckpointSize: size), stop: false);
+                return null;
+            }
+        }
+
+        public async Task StreamEntriesAsync(LedgerDbContext db, CancellationToken cancellationToken)
+        {
+            while (!_stopped)
+            {
+                var start = Position;
+                var entries = await db.Entries.AsNoTracking()
+                    .Where(e => e.Sequence >= start).OrderBy(e => e.Sequence).Take(ChunkSize)
+                    .Select(e => new EntryRow(e.Sequence, e.Envelope, e.LeafHash))
+                    .ToListAsync(cancellationToken);
+                if (entries.Count == 0) return;
+                var last = entries[^1].Sequence;
+
+                var contents = await db.Contents.AsNoTracking()
+                    .Where(c => c.Sequence >= start && c.Sequence <= last)
+                    .Select(c => new ContentRow(c.Sequence, c.Salt, c.Content))
+                    .ToDictionaryAsync(c => c.Sequence, cancellationToken);
+                var nodes = await db.TreeNodes.AsNoTracking()
+                    .Where(n => n.NodeKey >= start * 64 && n.NodeKey < (last + 1) * 64)
+                    .OrderBy(n => n.NodeKey)
+                    .Select(n => new NodeRow(n.NodeKey, n.Hash))
+                    .ToListAsync(cancellationToken);
+                var sealedUpTo = _sealedUpTo;
+                var seals = await db.Seals.AsNoTracking()
+                    .Where(s => s.TreeSize > sealedUpTo && s.FirstSequence <= last)
+                    .OrderBy(s => s.TreeSize)
+                    .ToListAsync(cancellationToken);
+
+                var computed = ComputeInParallel(entries, contents);
+                foreach (var seal in seals) _seals.Enqueue(CheckSeal(seal));
+                _sealedUpTo = Math.Max(_sealedUpTo, seals.Count > 0 ? seals[^1].TreeSize : 0);
+
+                var recomputedNodes = new List<NodeRow>();
+                for (var i = 0; i < entries.Count && !_stopped; i++)
+                    CheckEntry(entries[i], computed[i], recomputedNodes);
+                CompareNodes(nodes, recomputedNodes);
+            }
+        }
+
+        private static EntryCheck[] ComputeInParallel(List<EntryRow> entries, Dictionary<long, ContentRow> contents)
+        {
+            var results = new EntryCheck[entries.Count];
+            Parallel.For(0, entries.Count, i =>
+            {
+                var entry = entries[i];
+                var leaf = MerkleHash.Leaf(entry.Envelope);
+                if (!EnvelopeFields.TryRead(entry.Envelope, out var sequence, out var commitment))
+                {
+                    results[i] = new EntryCheck(leaf, -1, ContentState.Unreadable);
+                    return;
+                }
+                var state = !contents.TryGetValue(entry.Sequence, out var content) ? ContentState.Missing
+                    : Ledger.Envelope.Commitment(content.Salt, content.Content).AsSpan().SequenceEqual(commitment) ? ContentState.Ok
+                    : ContentState.Mismatch;
+                results[i] = new EntryCheck(leaf, sequence, state);
+            });
+            return results;
+        }
+
+        private SealView CheckSeal(Ledger.Model.LedgerSeal seal)
+        {
+            _sealCount++;
+            var problem = (string?)null;
+            if (seal.LeafHashes.Length != (seal.TreeSize - seal.FirstSequence) * MerkleHash.Size || seal.TreeSize <= seal.FirstSequence)
+                problem = "its leaf list does not match its range";
+            else if (!owner._keys.TryGetValue((uint)seal.KeyId, out var key))
+                problem = $"it is signed by key id {seal.KeyId:x8}, which is not trusted";
+            else if (!key.Verify(new SealStatement(owner._origin, seal.FirstSequence, seal.TreeSize, seal.RootHash, seal.LeafHashes).ToBytes(), seal.Signature))
+                problem = "its signature does not verify";
+            return new SealView(seal, problem);
+        }
+
+        private void CheckEntry(EntryRow entry, EntryCheck check, List<NodeRow> recomputedNodes)
+        {
+            var position = Position;
+            if (entry.Sequence != position)
+            {
+                Fail(new VerificationFailure(FailureKind.MissingEntry,
+                    $"entry {position} is missing; the next stored entry is {entry.Sequence}", position));
+                return;
+            }
+            if (check.EnvelopeSequence < 0)
+            {
+                Fail(new VerificationFailure(FailureKind.Unreadable, "the envelope is not a readable canonical envelope", position));
+                return;
+            }
+            if (check.EnvelopeSequence != position)
+            {
+                Fail(new VerificationFailure(FailureKind.Order,
+                    $"the entry stored at {position} is the envelope of sequence {check.EnvelopeSequence} (rows moved or swapped)", position));
+                return;
+            }
+            if (!check.LeafHash.AsSpan().SequenceEqual(entry.LeafHash))
+            {
+                Fail(new VerificationFailure(FailureKind.LeafMismatch, "the envelope bytes do not hash to the stored leaf hash (envelope edited)", position));
+                return;
+            }
+            switch (check.Content)
+            {
+                case ContentState.Mismatch:
+                    Fail(new VerificationFailure(FailureKind.BadCommitment, "the content does not match the envelope's commitment (content edited)", position));
+                    return;
+                case ContentState.Missing:
+                    Fail(new VerificationFailure(FailureKind.ContentMissing, "the content is missing and no retention tombstone covers it", position));
+                    return;
+            }
+
+            if (!AdvanceSeal(position)) return;
+            var sealedLeaf = _seal!.Seal.LeafHashes.AsSpan((int)(position - _seal.Seal.FirstSequence) * MerkleHash.Size, MerkleHash.Size);
+            if (!sealedLeaf.SequenceEqual(check.LeafHash))
+            {
+                Fail(new VerificationFailure(FailureKind.SealMismatch,
+                    $"the entry differs from what the ledger sealed at append time (seal {_seal.Seal.TreeSize}); it was rewritten and re-hashed", position));
+                return;
+            }
+
+            _tree.Append(check.LeafHash, (id, hash) => recomputedNodes.Add(new NodeRow(id.StorageKey, hash)));
+            Position = position + 1;
+
+            if (Position == _seal.Seal.TreeSize && !_tree.Root().AsSpan().SequenceEqual(_seal.Seal.RootHash))
+                Fail(new VerificationFailure(FailureKind.BadSeal, "the sealed root does not match the entries", CheckpointSize: Position));
+            if (_signedRoots.TryGetValue(Position, out var roots))
+            {
+                var root = _tree.Root();
+                foreach (var (source, signedRoot) in roots.Where(r => !r.Root.AsSpan().SequenceEqual(root)))
+                    Fail(new VerificationFailure(FailureKind.CheckpointMismatch,
+                        $"{source} signed a different root than the entries produce (history rewritten or forked)", CheckpointSize: Position));
+            }
+        }
+
+        private bool AdvanceSeal(long position)
+        {
+            while (_seal is null || position >= _seal.Seal.TreeSize)
+            {
+                if (!_seals.TryDequeue(out var next))
+                {
+                    Fail(new VerificationFailure(FailureKind.NotSealed,
+                        "no seal covers this entry: it was written outside the portal", position));
+                    return false;
+                }
+                if (next.Seal.FirstSequence != _lastSealSize)
+                {
+                    Fail(new VerificationFailure(FailureKind.BadSeal,
+                        $"seals jump from size {_lastSealSize} to a seal starting at {next.Seal.FirstSequence}", CheckpointSize: next.Seal.TreeSize));
+                    return false;
+                }
+                if (next.Problem is not null)
+                {
+                    Fail(new VerificationFailure(FailureKind.BadSeal, $"the seal ending at {next.Seal.TreeSize} is invalid: {next.Problem}",
+                        position));
+                    return false;
+                }
+                _seal = next;
+                _lastSealSize = next.Seal.TreeSize;
+            }
+            return true;
+        }
+
+        private void CompareNodes(List<NodeRow> stored, List<NodeRow> recomputed)
+        {
+            if (_stopped) return;
+            var count = Math.Min(stored.Count, recomputed.Count);
+            for (var i = 0; i < count; i++)
+            {
+                if (stored[i].Key != recomputed[i].Key)
+                {
+                    var missing = NodeId.FromStorageKey(Math.Min(stored[i].Key, recomputed[i].Key));
+                    ReportNode(missing, stored[i].Key < recomputed[i].Key ? "is stored but should not exist" : "is missing");
+                    return;
+                }
+                if (!stored[i].Hash.AsSpan().SequenceEqual(recomputed[i].Hash))
+                {
+                    ReportNode(NodeId.FromStorageKey(stored[i].Key), "has the wrong hash");
+                    return;
+                }
+            }
+            if (recomputed.Count > count) ReportNode(NodeId.FromStorageKey(recomputed[count].Key), "is missing");
+            else if (stored.Count > count) ReportNode(NodeId.FromStorageKey(stored[count].Key), "is stored but should not exist");
+        }
+
+        private void ReportNode(NodeId node, string what) =>
+            Fail(new VerificationFailure(FailureKind.TreeNode,
+                $"stored tree node level {node.Level} index {node.Index} {what}; proofs served from it would not verify",
+                node.FirstLeaf));
+
+        public async Task CheckTailAsync(LedgerDbContext db, CancellationToken cancellationToken)
+        {
+            if (_stopped) return;
+            var size = Position;
+            var sealedSize = await db.Seals.AsNoTracking().MaxAsync(s => (long?)s.TreeSize, cancellationToken) ?? 0;
+            if (sealedSize > size)
+                Fail(new VerificationFailure(FailureKind.Truncated,
+                    $"the ledger sealed {sealedSize} entries but only {size} are present (tail deleted)", size));
+            var signedBeyond = _signedRoots.Keys.Where(s => s > size).ToList();
+            if (signedBeyond.Count > 0)
+            {
+                var largest = signedBeyond.Max();
+                Fail(new VerificationFailure(FailureKind.Truncated,
+                    $"{_signedRoots[largest][0].Source} covers {largest} entries but the database holds {size} (truncated or rolled back)", size));
+            }
+            var strayNode = await db.TreeNodes.AsNoTracking().Where(n => n.NodeKey >= size * 64).OrderBy(n => n.NodeKey)
+                .Select(n => (long?)n.NodeKey).FirstOrDefaultAsync(cancellationToken);
+            if (strayNode is { } key) ReportNode(NodeId.FromStorageKey(key), "is stored beyond the end of the log");
+        }
+    }
+
+    private sealed record EntryRow(long Sequence, byte[] Envelope, byte[] LeafHash);
+    private sealed record ContentRow(long Sequence, byte[] Salt, byte[] Content);
+    private sealed record NodeRow(long Key, byte[] Hash);
+    private sealed record SealView(Ledger.Model.LedgerSeal Seal, string? Problem);
+    private readonly record struct EntryCheck(byte[] LeafHash, long EnvelopeSequence, ContentState Content);
+    private enum ContentState { Ok, Missing, Mismatch, Unreadable }
+}
