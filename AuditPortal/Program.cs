@@ -1,6 +1,16 @@
+using AuditPortal;
+using AuditPortal.Cli;
+
+if (PortalCommandLine.IsVerb(args)) return await PortalCommandLine.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddAuditPortal();
+
 var app = builder.Build();
+await app.PrepareLedgerAsync();
+app.MapAuditPortal();
+await app.RunAsync();
+return 0;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+/// <summary>Marker for WebApplicationFactory (every web project's Program is public in .NET 10).</summary>
+public sealed class AuditPortalEntryPoint;

@@ -31,8 +31,10 @@ public sealed class LedgerAppender(NoteSigner signer, TimeProvider time)
         if (head is not null && !tree.Root().AsSpan().SequenceEqual(head.RootHash))
             throw new LedgerCorruptException(
                 $"The stored tree edge does not match the last seal at size {size}; run `verify` before appending.");
+        // Microseconds: the finest time every provider stores (PostgreSQL), so a recorded time read back
+        // from any database renders the same envelope bytes again.
         var now = time.GetUtcNow().UtcDateTime;
-        return new AppendBatch(db, tree, now);
+        return new AppendBatch(db, tree, new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc));
     }
 
     /// <summary>Writes the batch and its seal in the open transaction.</summary>

@@ -20,7 +20,7 @@ public static class LedgerDatabase
         switch (provider)
         {
             case LedgerProvider.Sqlite:
-                builder.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSetup());
+                builder.UseSqlite(connectionString).AddInterceptors(SqliteConnectionSetup.Instance);
                 break;
             case LedgerProvider.Postgres:
                 builder.UseNpgsql(connectionString);
@@ -35,13 +35,26 @@ public static class LedgerDatabase
     }
 
     /// <summary>Opens a short-lived context, e.g. for the verifier or a CLI verb.</summary>
-    public static LedgerDbContext Open(LedgerProvider provider, string connectionString) => provider switch
+    public static LedgerDbContext Open(LedgerProvider provider, string connectionString) => Factory(provider, connectionString)();
+
+    /// <summary>Builds the options once and returns a cheap way to open contexts with them.</summary>
+    public static Func<LedgerDbContext> Factory(LedgerProvider provider, string connectionString)
     {
-        LedgerProvider.Sqlite => new SqliteLedgerDbContext(Options<SqliteLedgerDbContext>(connectionString)),
-        LedgerProvider.Postgres => new PostgresLedgerDbContext(Options<PostgresLedgerDbContext>(connectionString)),
-        LedgerProvider.SqlServer => new SqlServerLedgerDbContext(Options<SqlServerLedgerDbContext>(connectionString)),
-        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
-    };
+        switch (provider)
+        {
+            case LedgerProvider.Sqlite:
+                var sqlite = Options<SqliteLedgerDbContext>(connectionString);
+                return () => new SqliteLedgerDbContext(sqlite);
+            case LedgerProvider.Postgres:
+                var postgres = Options<PostgresLedgerDbContext>(connectionString);
+                return () => new PostgresLedgerDbContext(postgres);
+            case LedgerProvider.SqlServer:
+                var sqlServer = Options<SqlServerLedgerDbContext>(connectionString);
+                return () => new SqlServerLedgerDbContext(sqlServer);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(provider), provider, null);
+        }
+    }
 
     public static Type ContextType(LedgerProvider provider) => provider switch
     {

@@ -10,6 +10,8 @@ namespace AuditPortal.Data.Ledger.Providers;
 /// </summary>
 internal sealed class SqliteConnectionSetup : DbConnectionInterceptor
 {
+    public static readonly SqliteConnectionSetup Instance = new();
+
     private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)

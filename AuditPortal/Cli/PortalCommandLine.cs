@@ -1,0 +1,120 @@
+using AuditPortal.Configuration;
+using AuditPortal.Data.Ledger.Model;
+using AuditPortal.Features.ApiKeys;
+using AuditPortal.Features.Demo;
+using AuditPortal.Features.Integrity;
+using AuditPortal.Features.Ledger;
+
+namespace AuditPortal.Cli;
+
+/// <summary>
+/// The verbs of DESIGN.md §5. They read the same configuration as the web host. Only the API key
+/// goes to standard output; every message goes to standard error, so KEY=$(… apikey create …) works.
+/// Exit codes: 0 success (verify: intact), 1 tampering found, 2 could not run.
+/// </summary>
+public static class PortalCommandLine
+{
+    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "migrate", "apikey", "verify", "seed-demo", "help", "--help" };
+
+    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var arguments = new CommandArguments(args.Skip(1));
+        try
+        {
+            return args[0] switch
+            {
+                "migrate" => await WithHostAsync(args, start: false, async (services, ct) =>
+                {
+                    await services.GetRequiredService<LedgerStartup>().PrepareAsync(ct);
+                    Console.Error.WriteLine("Migrations applied; the ledger is ready.");
+                    return 0;
+                }),
+                "apikey" => await ApiKeyAsync(args, arguments),
+                "verify" => await WithHostAsync(args, start: false, (services, ct) => VerifyCommand.RunAsync(services, arguments, ct)),
+                "seed-demo" => await WithHostAsync(args, start: true, async (services, ct) =>
+                {
+                    var loaded = await services.GetRequiredService<DemoData>().SeedAsync(ct);
+                    Console.Error.WriteLine(loaded > 0 ? $"Loaded {loaded} demo events." : "The demo data is already loaded.");
+                    return 0;
+                }),
+                _ => Usage(),
+            };
+        }
+        catch (Exception e) when (e is LedgerStartupException or ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static async Task<int> ApiKeyAsync(string[] args, CommandArguments arguments)
+    {
+        if (arguments.Positionals is not ["create"] || arguments.Unknown("name", "scope").Any())
+            return Usage();
+        var name = arguments.Option("name");
+        var scope = arguments.Option("scope") ?? ApiKeyScopes.Ingest;
+        if (string.IsNullOrEmpty(name))
+        {
+            Console.Error.WriteLine("error: --name is required, e.g. apikey create --name support-bot --scope ingest");
+            return 2;
+        }
+        return await WithHostAsync(args, start: true, async (services, ct) =>
+        {
+            var operatorActor = new Data.Ledger.ActorRef($"cli:{Environment.UserName}", Data.Ledger.ActorKinds.System);
+            var key = await services.GetRequiredService<ApiKeyService>().CreateAsync(name, scope, operatorActor, ct);
+            Console.Out.WriteLine(key);
+            Console.Error.WriteLine($"Created {scope} key \"{name}\". It is shown once; store it now.");
+            return 0;
+        });
+    }
+
+    /// <summary>Builds the shared services; with <paramref name="start"/> the ledger is prepared and the writer runs.</summary>
+    private static async Task<int> WithHostAsync(string[] args, bool start, Func<IServiceProvider, CancellationToken, Task<int>> verb)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            // The launch profile and most deployments set ASPNETCORE_ENVIRONMENT; verbs must read the same appsettings.{Environment}.json.
+            EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
+                              ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environments.Production,
+        });
+        var settingsFolder = PortalConfiguration.AddSettingsFiles(builder.Configuration, builder.Environment.ContentRootPath, builder.Environment.EnvironmentName);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddLedgerWriting(builder.Configuration, settingsFolder);
+
+        using var host = builder.Build();
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        if (!start) return await verb(host.Services, cancel.Token);
+
+        await host.Services.GetRequiredService<LedgerStartup>().PrepareAsync(cancel.Token);
+        await host.StartAsync(cancel.Token);
+        try
+        {
+            return await verb(host.Services, cancel.Token);
+        }
+        finally
+        {
+            // Stopping lets the checkpointer anchor what the verb appended.
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("""
+            usage: dotnet run --project AuditPortal -- <verb> [options] [--AuditPortal:Key=value …]
+              migrate                                   apply the database migrations for the configured provider
+              apikey create --name NAME [--scope ingest|read]
+                                                        create an API key; prints the key (only) on standard output
+              verify [--key VERIFIER_KEY]…              check the whole ledger; exit 0 intact, 1 tampered, 2 could not run
+              seed-demo                                 load the demo data set
+            """);
+        return 2;
+    }
+}

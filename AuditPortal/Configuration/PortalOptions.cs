@@ -1,0 +1,64 @@
+namespace AuditPortal.Configuration;
+
+/// <summary>
+/// The operator-facing settings under "AuditPortal" (DESIGN.md §5). Their names are a contract:
+/// operators script against them, e.g. AuditPortal__Database__Provider=Postgres.
+/// </summary>
+public sealed class PortalOptions
+{
+    public const string Section = "AuditPortal";
+
+    public DatabaseSettings Database { get; set; } = new();
+    public SigningSettings Signing { get; set; } = new();
+    public AnchorSettings Anchors { get; set; } = new();
+    public CheckpointSettings Checkpoints { get; set; } = new();
+    public AuthenticationSettings Authentication { get; set; } = new();
+    public RetentionSettings Retention { get; set; } = new();
+}
+
+public sealed class DatabaseSettings
+{
+    /// <summary>Sqlite (default), Postgres or SqlServer.</summary>
+    public string Provider { get; set; } = "Sqlite";
+    public string ConnectionString { get; set; } = "Data Source=data/auditportal.db";
+}
+
+public sealed class SigningSettings
+{
+    public string KeyFile { get; set; } = "data/signing.key";
+    /// <summary>The log's name in checkpoints and the signing key's name.</summary>
+    public string Origin { get; set; } = "localhost/auditportal";
+}
+
+public sealed class AnchorSettings
+{
+    public string Directory { get; set; } = "data/anchors";
+}
+
+public sealed class CheckpointSettings
+{
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
+    public int MaxEntries { get; set; } = 1000;
+}
+
+public sealed class AuthenticationSettings
+{
+    /// <summary>Development (local sign-in, Development environment only) or OpenIdConnect.</summary>
+    public string Mode { get; set; } = "OpenIdConnect";
+    public OpenIdConnectSettings OpenIdConnect { get; set; } = new();
+}
+
+public sealed class OpenIdConnectSettings
+{
+    public string? Authority { get; set; }
+    public string? ClientId { get; set; }
+    public string? ClientSecret { get; set; }
+    public string RoleClaim { get; set; } = "roles";
+    /// <summary>Claim value → Reviewer, Manager or Admin.</summary>
+    public Dictionary<string, string> RoleMap { get; set; } = [];
+}
+
+public sealed class RetentionSettings
+{
+    public int LegalFloorDays { get; set; } = 180;
+}

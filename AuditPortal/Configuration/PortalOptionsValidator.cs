@@ -1,0 +1,34 @@
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Signing;
+using Microsoft.Extensions.Options;
+
+namespace AuditPortal.Configuration;
+
+/// <summary>Checks the ledger settings every verb and the web host use, naming the key to fix, so a bad deployment fails loudly and early.</summary>
+public sealed class PortalOptionsValidator : IValidateOptions<PortalOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PortalOptions options)
+    {
+        var errors = new List<string>();
+        const string p = PortalOptions.Section;
+
+        if (!Enum.TryParse<LedgerProvider>(options.Database.Provider, ignoreCase: true, out _))
+            errors.Add($"{p}:Database:Provider is \"{options.Database.Provider}\"; use Sqlite, Postgres or SqlServer.");
+        if (string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+            errors.Add($"{p}:Database:ConnectionString is empty.");
+        if (string.IsNullOrWhiteSpace(options.Signing.KeyFile))
+            errors.Add($"{p}:Signing:KeyFile is empty; the signing key must live in a file outside the database.");
+        if (!NoteKeys.IsValidName(options.Signing.Origin ?? ""))
+            errors.Add($"{p}:Signing:Origin \"{options.Signing.Origin}\" must be non-empty without spaces or '+', e.g. example.com/auditportal.");
+        if (string.IsNullOrWhiteSpace(options.Anchors.Directory))
+            errors.Add($"{p}:Anchors:Directory is empty; checkpoints must also be written outside the database.");
+        if (options.Checkpoints.Interval < TimeSpan.FromMilliseconds(100) || options.Checkpoints.Interval > TimeSpan.FromDays(1))
+            errors.Add($"{p}:Checkpoints:Interval {options.Checkpoints.Interval} must be between 00:00:00.1 and 1.00:00:00.");
+        if (options.Checkpoints.MaxEntries is < 1 or > 10_000_000)
+            errors.Add($"{p}:Checkpoints:MaxEntries {options.Checkpoints.MaxEntries} must be between 1 and 10000000.");
+        if (options.Retention.LegalFloorDays is < 0 or > 36_500)
+            errors.Add($"{p}:Retention:LegalFloorDays {options.Retention.LegalFloorDays} must be between 0 and 36500.");
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.RegularExpressions;
+
+namespace AuditPortal.Features.Ingestion;
+
+/// <summary>The event types of the ingestion contract (DESIGN.md §4) and the fields each accepts.</summary>
+public static partial class EventTypes
+{
+    public const string LlmCall = "llm.call";
+    public const string PromptCreated = "prompt.version.created";
+    public const string PromptApproved = "prompt.version.approved";
+    public const string PromptRejected = "prompt.version.rejected";
+    public const string PromptPublished = "prompt.version.published";
+    public const string Access = "access";
+    public const string ConfigChanged = "config.changed";
+
+    public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
+    {
+        LlmCall, PromptCreated, PromptApproved, PromptRejected, PromptPublished, Access, ConfigChanged,
+    };
+
+    public static bool IsCustom(string type) => CustomPattern().IsMatch(type);
+
+    public static bool IsPromptDecision(string type) => type is PromptApproved or PromptRejected or PromptPublished;
+
+    private static readonly string[] Common = ["id", "type", "occurredAt", "actor", "application", "sessionId", "traceId", "spanId", "attributes"];
+
+    public static IReadOnlySet<string> AllowedFields(string type) => type switch
+    {
+        LlmCall => Fields("model", "provider", "responseModel", "prompt", "input", "output", "parameters", "usage", "latencyMs", "status", "error"),
+        PromptCreated => Fields("prompt"),
+        PromptApproved or PromptRejected or PromptPublished => Fields("prompt", "comment"),
+        _ => Fields(),
+    };
+
+    private static HashSet<string> Fields(params string[] specific) => new([.. Common, .. specific], StringComparer.Ordinal);
+
+    [GeneratedRegex("^x-[a-z0-9][a-z0-9._-]{0,61}$")]
+    private static partial Regex CustomPattern();
+}

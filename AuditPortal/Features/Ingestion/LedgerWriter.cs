@@ -1,0 +1,155 @@
+using System.Threading.Channels;
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Ledger.Appending;
+using AuditPortal.Features.Integrity;
+using AuditPortal.Features.Prompts;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Features.Ingestion;
+
+/// <summary>
+/// The instance's single writer (group commit): concurrent requests queue here and are appended
+/// together in one transaction under the database's append lock. A request's task completes only
+/// after that transaction has committed, so an acknowledged event is durable. If a group fails, each
+/// request is retried alone, so one bad request cannot sink its neighbours.
+/// </summary>
+public sealed partial class LedgerWriter(
+    IDbContextFactory<LedgerDbContext> factory,
+    LedgerAppender appender,
+    CheckpointSignal checkpoints,
+    ILogger<LedgerWriter> logger) : BackgroundService
+{
+    /// <summary>Upper bound of events per transaction, so one commit stays short.</summary>
+    public const int MaxEventsPerTransaction = 5000;
+
+    private readonly Channel<AppendRequest> _queue = Channel.CreateBounded<AppendRequest>(
+        new BoundedChannelOptions(512) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
+    {
+        var request = new AppendRequest(events);
+        await _queue.Writer.WriteAsync(request, cancellationToken);
+        // Once queued, the append goes ahead even if the caller leaves; a resend is answered idempotently.
+        return await request.Completion.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        stoppingToken.Register(() => _queue.Writer.TryComplete());
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            var group = new List<AppendRequest>();
+            var events = 0;
+            while (events < MaxEventsPerTransaction && reader.TryRead(out var request))
+            {
+                group.Add(request);
+                events += request.Events.Count;
+            }
+            await CommitGroupAsync(group);
+        }
+    }
+
+    private async Task CommitGroupAsync(List<AppendRequest> group)
+    {
+        try
+        {
+            await CommitAsync(group);
+        }
+        catch (Exception e) when (group.Count > 1)
+        {
+            LogGroupFailed(logger, e, group.Count);
+            foreach (var request in group)
+            {
+                try { await CommitAsync([request]); }
+                catch (Exception single) { Fail(request, single); }
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(group[0], e);
+        }
+    }
+
+    private void Fail(AppendRequest request, Exception e)
+    {
+        LogAppendFailed(logger, e, request.Events.Count);
+        request.Completion.TrySetException(new LedgerUnavailableException("The ledger could not store the events; nothing was stored.", e));
+    }
+
+    private async Task CommitAsync(IReadOnlyList<AppendRequest> group)
+    {
+        // Deliberately no cancellation: a transaction that has begun runs to commit or rollback.
+        var ct = CancellationToken.None;
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await db.BeginAppendTransactionAsync(ct);
+        var batch = await appender.BeginAsync(db, ct);
+
+        var incoming = group.SelectMany(r => r.Events).ToList();
+        var ids = incoming.Select(e => e.Draft.EventId).Distinct().ToList();
+        var recorded = await RecordedEvent.LoadAsync(db, ids, ct);
+        var prompts = await PromptRegistry.LoadAsync(db, incoming.Where(e => e.Prompt is not null).Select(e => e.Prompt!.Name), ct);
+        var pending = new Dictionary<string, RecordedEvent>(StringComparer.Ordinal);
+
+        var outcomes = group.Select(request => Apply(request, batch, recorded, pending, prompts)).ToList();
+
+        await appender.WriteAsync(batch, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        appender.Committed(batch);
+        if (batch.Count > 0) checkpoints.Appended(batch.NextSequence);
+
+        for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(outcomes[i]);
+    }
+
+    private static AppendOutcome Apply(AppendRequest request, AppendBatch batch, Dictionary<string, RecordedEvent> recorded,
+        Dictionary<string, RecordedEvent> pending, PromptRegistry prompts)
+    {
+        var invalid = new FieldErrors();
+        var conflicts = new FieldErrors();
+        var stage = prompts.Stage();
+        var receipts = new Receipt?[request.Events.Count];
+
+        for (var i = 0; i < request.Events.Count; i++)
+        {
+            var incoming = request.Events[i];
+            var id = incoming.Draft.EventId;
+            if (recorded.TryGetValue(id, out var earlier) || pending.TryGetValue(id, out earlier))
+            {
+                if (earlier.IsSameEvent(incoming.Draft, out var reason)) receipts[i] = earlier.Receipt(duplicate: true);
+                else conflicts.Add($"{incoming.Path}.id", $"an event with this id was already recorded at sequence {earlier.Sequence} {reason}");
+                continue;
+            }
+            stage.Check(incoming, invalid, conflicts);
+        }
+        if (invalid.Any || conflicts.Any) return new Rejected(invalid, conflicts);
+
+        var sequences = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i < request.Events.Count; i++)
+        {
+            if (receipts[i] is not null) continue;
+            var draft = request.Events[i].Draft;
+            var entry = batch.Add(draft);
+            var stored = new RecordedEvent(entry.Sequence, entry.Envelope, batch.RecordedAtUtc, entry.Salt, entry.LeafHash, draft.EventId);
+            pending[draft.EventId] = stored;
+            sequences[draft.EventId] = entry.Sequence;
+            receipts[i] = stored.Receipt(duplicate: false);
+        }
+        stage.Commit(sequences);
+        return new Appended(receipts!);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A group commit of {Requests} requests failed; retrying each request alone")]
+    private static partial void LogGroupFailed(ILogger logger, Exception exception, int requests);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Appending {Events} events failed; nothing was stored")]
+    private static partial void LogAppendFailed(ILogger logger, Exception exception, int events);
+
+    private sealed class AppendRequest(IReadOnlyList<IncomingEvent> events)
+    {
+        public IReadOnlyList<IncomingEvent> Events { get; } = events;
+        public TaskCompletionSource<AppendOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+public sealed class LedgerUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,76 @@
+using AuditPortal.Cli;
+using AuditPortal.Data.Anchors;
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Signing;
+using AuditPortal.Data.Verification;
+using AuditPortal.Features.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Features.Integrity;
+
+/// <summary>
+/// `verify`: recomputes the ledger against the signing key's public half (or keys given with --key)
+/// and the anchor directory. Read-only: it never migrates, creates or appends anything.
+/// </summary>
+public static class VerifyCommand
+{
+    public static async Task<int> RunAsync(IServiceProvider services, CommandArguments arguments, CancellationToken cancellationToken)
+    {
+        if (arguments.Unknown("key").Any() || arguments.Positionals.Count > 0)
+        {
+            Console.Error.WriteLine("usage: verify [--key VERIFIER_KEY]…");
+            return 2;
+        }
+        var location = services.GetRequiredService<LedgerLocation>();
+        var keys = new List<NoteVerifier>();
+        foreach (var text in arguments.Options("key"))
+        {
+            if (!NoteVerifier.TryParse(text, out var key, out var error))
+            {
+                Console.Error.WriteLine($"error: --key {text}: {error}");
+                return 2;
+            }
+            keys.Add(key);
+        }
+        if (keys.Count == 0)
+        {
+            if (!File.Exists(location.KeyFile))
+            {
+                Console.Error.WriteLine($"error: no verifier key: {location.KeyFile} does not exist; pass --key <verifier key> (from /api/v1/checkpoints/key).");
+                return 2;
+            }
+            using var signer = NoteSigner.ParsePrivateKeyText(await File.ReadAllTextAsync(location.KeyFile, cancellationToken));
+            keys.Add(signer.Verifier);
+        }
+        if (location.Provider == LedgerProvider.Sqlite && SqliteFile(location.ConnectionString) is { } file && !File.Exists(file))
+        {
+            Console.Error.WriteLine($"error: the database {file} does not exist.");
+            return 2;
+        }
+
+        VerificationResult result;
+        try
+        {
+            await using var db = await services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContextAsync(cancellationToken);
+            result = await new LedgerVerifier(keys, new AnchorDirectory(location.AnchorDirectory), location.Origin).VerifyAsync(db, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"error: verification could not run: {e.Message}");
+            return 2;
+        }
+
+        Console.Out.WriteLine(result.Summary());
+        if (result.Intact) return 0;
+        Console.Error.WriteLine($"FAILED: {result.FirstFailure}");
+        foreach (var other in result.Failures.Where(f => f != result.FirstFailure).Take(9))
+            Console.Error.WriteLine($"  also: {other}");
+        return 1;
+    }
+
+    private static string? SqliteFile(string connectionString)
+    {
+        var source = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
+        return string.IsNullOrEmpty(source) || source == ":memory:" ? null : source;
+    }
+}

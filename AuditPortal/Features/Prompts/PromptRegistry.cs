@@ -1,0 +1,178 @@
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Ledger.Model;
+using AuditPortal.Features.Ingestion;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Features.Prompts;
+
+/// <summary>
+/// The prompt registry as seen inside one append transaction: the versions of every prompt the
+/// pending events mention, loaded under the append lock, so the rules below cannot race another
+/// instance. Changes are written back as the read model in the same transaction.
+/// </summary>
+public sealed class PromptRegistry
+{
+    private readonly LedgerDbContext _db;
+    private readonly Dictionary<(string Name, int Version), PromptVersion> _versions;
+
+    private PromptRegistry(LedgerDbContext db, Dictionary<(string, int), PromptVersion> versions)
+    {
+        _db = db;
+        _versions = versions;
+    }
+
+    public static async Task<PromptRegistry> LoadAsync(LedgerDbContext db, IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var wanted = names.Distinct(StringComparer.Ordinal).ToList();
+        var rows = wanted.Count == 0 ? [] : await db.PromptVersions.Where(p => wanted.Contains(p.Name)).ToListAsync(cancellationToken);
+        return new PromptRegistry(db, rows.ToDictionary(p => (p.Name, p.Version)));
+    }
+
+    /// <summary>A scratch view for one request: its rules see its own earlier events, and nothing sticks unless it is committed.</summary>
+    public PromptStage Stage() => new(this);
+
+    internal PromptVersion? Find(string name, int version) => _versions.GetValueOrDefault((name, version));
+
+    internal int Latest(string name) => _versions.Keys.Where(k => k.Name == name).Select(k => k.Version).DefaultIfEmpty(0).Max();
+
+    internal void Commit(IEnumerable<PromptVersion> changed)
+    {
+        foreach (var version in changed)
+        {
+            if (_versions.TryGetValue((version.Name, version.Version), out var existing))
+            {
+                existing.Status = version.Status;
+                existing.DecidedBy = version.DecidedBy;
+                existing.DecidedSequence = version.DecidedSequence;
+                existing.PublishedSequence = version.PublishedSequence;
+            }
+            else
+            {
+                _versions[(version.Name, version.Version)] = version;
+                _db.PromptVersions.Add(version);
+            }
+        }
+    }
+}
+
+/// <summary>Applies the prompt rules of DESIGN.md §4 to one request's events, in order.</summary>
+public sealed class PromptStage(PromptRegistry registry)
+{
+    private readonly Dictionary<(string, int), PromptVersion> _changed = [];
+    private readonly List<(string EventId, Action<long> Assign)> _assignments = [];
+
+    /// <summary>Checks one event; on success its effect is visible to the request's later events.</summary>
+    public void Check(IncomingEvent incoming, FieldErrors invalid, FieldErrors conflicts)
+    {
+        if (incoming.Prompt is not { } prompt) return;
+        var draft = incoming.Draft;
+        var versionPath = $"{incoming.Path}.prompt.version";
+        var current = Find(prompt.Name, prompt.Version);
+
+        switch (draft.Type)
+        {
+            case EventTypes.PromptCreated:
+            {
+                var latest = Latest(prompt.Name);
+                if (prompt.Version <= latest)
+                {
+                    conflicts.Add(versionPath, $"prompt \"{prompt.Name}\" already has version {prompt.Version}");
+                    return;
+                }
+                if (prompt.Version != latest + 1)
+                {
+                    invalid.Add(versionPath, $"prompt \"{prompt.Name}\" is at version {latest}; the next version must be {latest + 1}");
+                    return;
+                }
+                if (prompt.ParentVersion is { } parent && Find(prompt.Name, parent) is null)
+                {
+                    invalid.Add($"{incoming.Path}.prompt.parentVersion", $"prompt \"{prompt.Name}\" has no version {parent}");
+                    return;
+                }
+                var created = new PromptVersion
+                {
+                    Name = prompt.Name,
+                    Version = prompt.Version,
+                    ParentVersion = prompt.ParentVersion,
+                    AuthorId = draft.Actor.Id,
+                    Status = PromptStatus.Draft,
+                };
+                _changed[(prompt.Name, prompt.Version)] = created;
+                _assignments.Add((draft.EventId, sequence => created.CreatedSequence = sequence));
+                return;
+            }
+            case EventTypes.PromptApproved or EventTypes.PromptRejected:
+            {
+                if (current is null) { invalid.Add(versionPath, $"prompt \"{prompt.Name}\" has no version {prompt.Version}"); return; }
+                if (current.Status == PromptStatus.Published)
+                {
+                    conflicts.Add(versionPath, $"prompt \"{prompt.Name}\" version {prompt.Version} is already published; decisions on it are closed");
+                    return;
+                }
+                var approving = draft.Type == EventTypes.PromptApproved;
+                if (approving && string.Equals(current.AuthorId, draft.Actor.Id, StringComparison.Ordinal))
+                {
+                    conflicts.Add($"{incoming.Path}.actor.id",
+                        $"\"{draft.Actor.Id}\" wrote prompt \"{prompt.Name}\" version {prompt.Version} and cannot approve it; a second person must (four-eyes rule)");
+                    return;
+                }
+                var decided = Copy(current);
+                decided.Status = approving ? PromptStatus.Approved : PromptStatus.Rejected;
+                decided.DecidedBy = draft.Actor.Id;
+                _assignments.Add((draft.EventId, sequence => decided.DecidedSequence = sequence));
+                return;
+            }
+            case EventTypes.PromptPublished:
+            {
+                if (current is null) { invalid.Add(versionPath, $"prompt \"{prompt.Name}\" has no version {prompt.Version}"); return; }
+                if (current.Status != PromptStatus.Approved)
+                {
+                    conflicts.Add(versionPath, current.Status == PromptStatus.Published
+                        ? $"prompt \"{prompt.Name}\" version {prompt.Version} is already published"
+                        : $"prompt \"{prompt.Name}\" version {prompt.Version} is not approved (it is {current.Status}); only approved versions can be published");
+                    return;
+                }
+                var published = Copy(current);
+                published.Status = PromptStatus.Published;
+                _assignments.Add((draft.EventId, sequence => published.PublishedSequence = sequence));
+                return;
+            }
+            default:
+                if (current is null)
+                    invalid.Add(versionPath, $"prompt \"{prompt.Name}\" has no version {prompt.Version}; register it with prompt.version.created first");
+                return;
+        }
+    }
+
+    /// <summary>Records the sequences the request's events received and makes its changes part of the transaction.</summary>
+    public void Commit(IReadOnlyDictionary<string, long> sequences)
+    {
+        foreach (var (eventId, assign) in _assignments) assign(sequences[eventId]);
+        registry.Commit(_changed.Values);
+    }
+
+    private PromptVersion? Find(string name, int version) =>
+        _changed.TryGetValue((name, version), out var staged) ? staged : registry.Find(name, version);
+
+    private int Latest(string name) =>
+        Math.Max(registry.Latest(name), _changed.Keys.Where(k => k.Item1 == name).Select(k => k.Item2).DefaultIfEmpty(0).Max());
+
+    private PromptVersion Copy(PromptVersion source)
+    {
+        if (_changed.TryGetValue((source.Name, source.Version), out var staged)) return staged;
+        var copy = new PromptVersion
+        {
+            Name = source.Name,
+            Version = source.Version,
+            ParentVersion = source.ParentVersion,
+            AuthorId = source.AuthorId,
+            CreatedSequence = source.CreatedSequence,
+            Status = source.Status,
+            DecidedBy = source.DecidedBy,
+            DecidedSequence = source.DecidedSequence,
+            PublishedSequence = source.PublishedSequence,
+        };
+        _changed[(source.Name, source.Version)] = copy;
+        return copy;
+    }
+}

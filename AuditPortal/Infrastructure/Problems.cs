@@ -1,0 +1,45 @@
+using AuditPortal.Features.Ingestion;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuditPortal.Infrastructure;
+
+/// <summary>The portal's RFC 9457 responses, so every endpoint words the same problem the same way.</summary>
+public static class Problems
+{
+    public static ValidationProblem Validation(FieldErrors errors, string detail = "Nothing was stored; fix the fields listed in errors and resend.") =>
+        TypedResults.ValidationProblem(errors.ToDictionary(), detail, title: "The request is invalid", type: ProblemTypes.Validation);
+
+    public static ValidationProblem Validation(string field, string message) => Validation(Single(field, message));
+
+    public static ProblemHttpResult Conflict(FieldErrors errors) => TypedResults.Problem(new ProblemDetails
+    {
+        Status = StatusCodes.Status409Conflict,
+        Type = ProblemTypes.Conflict,
+        Title = "The request conflicts with the recorded history",
+        Detail = "Nothing was stored. See errors for each event in conflict.",
+        Extensions = { ["errors"] = errors.ToDictionary() },
+    });
+
+    public static ProblemHttpResult TooLarge(long limit) => Problem(StatusCodes.Status413PayloadTooLarge, ProblemTypes.TooLarge,
+        "The request body is too large", $"The body may be at most {limit} bytes. Nothing was stored; send smaller batches.");
+
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) => Problem(StatusCodes.Status415UnsupportedMediaType,
+        ProblemTypes.UnsupportedMediaType, "Unsupported content type",
+        $"Send the body as application/json (UTF-8); got \"{contentType ?? "none"}\". Nothing was stored.");
+
+    public static ProblemHttpResult NotFound(string title, string detail) => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, title, detail);
+
+    public static ProblemHttpResult Unavailable(string detail) => Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable,
+        "The ledger is unavailable", detail);
+
+    public static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
+        TypedResults.Problem(new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail });
+
+    private static FieldErrors Single(string field, string message)
+    {
+        var errors = new FieldErrors();
+        errors.Add(field, message);
+        return errors;
+    }
+}

@@ -1,0 +1,76 @@
+using AuditPortal.Configuration;
+using AuditPortal.Features.Access;
+using AuditPortal.Features.ApiKeys;
+using AuditPortal.Features.Demo;
+using AuditPortal.Features.Events;
+using AuditPortal.Features.Ingestion;
+using AuditPortal.Features.Integrity;
+using AuditPortal.Features.Ledger;
+using AuditPortal.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace AuditPortal;
+
+/// <summary>How the portal is put together; Program.cs reads as the list of these steps.</summary>
+public static class PortalComposition
+{
+    /// <summary>Services every verb and the web host share: the ledger and its single writer.</summary>
+    public static IServiceCollection AddLedgerWriting(this IServiceCollection services, IConfiguration configuration, string settingsFolder)
+    {
+        services.AddLedger(configuration, settingsFolder);
+        services.AddSingleton<CheckpointSignal>();
+        services.AddSingleton<CheckpointPublisher>();
+        services.AddSingleton<LedgerWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
+        services.AddHostedService<Checkpointer>();
+        services.AddSingleton<EventBatchParser>();
+        services.AddSingleton<AccessRecorder>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<DemoData>();
+        return services;
+    }
+
+    public static WebApplicationBuilder AddAuditPortal(this WebApplicationBuilder builder)
+    {
+        var settingsFolder = PortalConfiguration.AddSettingsFiles(builder.Configuration, builder.Environment.ContentRootPath, builder.Environment.EnvironmentName);
+        builder.Services.AddLedgerWriting(builder.Configuration, settingsFolder);
+
+        if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue("AuditPortal:Demo:LoadOnFirstRun", true))
+            builder.Services.AddHostedService<DemoSeeder>();
+
+        builder.Services.AddSingleton<IValidateOptions<PortalOptions>, AuthenticationOptionsValidator>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        builder.Services.AddOpenApi("v1");
+        builder.Services.AddAuthentication(ApiKeyDefaults.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyDefaults.IngestPolicy, p => p.AddAuthenticationSchemes(ApiKeyDefaults.Scheme)
+                .RequireClaim(ApiKeyDefaults.ScopeClaim, Data.Ledger.Model.ApiKeyScopes.Ingest))
+            .AddPolicy(ApiKeyDefaults.ReadPolicy, p => p.AddAuthenticationSchemes(ApiKeyDefaults.Scheme)
+                .RequireClaim(ApiKeyDefaults.ScopeClaim, Data.Ledger.Model.ApiKeyScopes.Read));
+        return builder;
+    }
+
+    /// <summary>Validates the settings, migrates and loads the signing key, before anything is served.</summary>
+    public static Task PrepareLedgerAsync(this WebApplication app) =>
+        app.Services.GetRequiredService<LedgerStartup>().PrepareAsync(app.Lifetime.ApplicationStopping);
+
+    public static WebApplication MapAuditPortal(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapIngestionApi();
+        app.MapEventsApi();
+        app.MapIntegrityApi();
+        app.MapGet("/", () => TypedResults.Text(
+            "AuditPortal ledger. API: /api/v1 (see /openapi/v1.json). Public checkpoint: /api/v1/checkpoints/latest\n",
+            "text/plain; charset=utf-8")).ExcludeFromDescription();
+        return app;
+    }
+}
