@@ -3,7 +3,17 @@
 # Installs Debian's postgresql when the server binaries are missing (needs root or sudo).
 
 PGBIN=${PGBIN:-}
-PGPORT=${PGPORT:-55432}
+
+# First free loopback port from 55432 unless PGPORT is given, so parallel runs do not collide.
+postgres_pick_port() {
+  [ -n "${PGPORT:-}" ] && return 0
+  local port
+  for port in $(seq 55432 55531); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then PGPORT=$port; return 0; fi
+  done
+  echo "no free port for PostgreSQL in 55432-55531" >&2
+  return 1
+}
 
 postgres_find_bin() {
   if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then return 0; fi
@@ -26,6 +36,7 @@ postgres_install() {
 
 postgres_start() {
   postgres_find_bin || { postgres_install && postgres_find_bin; } || { echo "cannot find or install PostgreSQL" >&2; return 1; }
+  postgres_pick_port || return 1
   PGROOT=$(mktemp -d /tmp/auditportal-pg.XXXXXX)
   if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PGROOT"; PGAS=(runuser -u postgres --); else PGAS=(); fi
   "${PGAS[@]}" "$PGBIN/initdb" -D "$PGROOT/data" -U postgres --auth=trust -E UTF8 --no-locale >"$PGROOT/initdb.log" 2>&1 \

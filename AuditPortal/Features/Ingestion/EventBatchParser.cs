@@ -43,9 +43,15 @@ public sealed class EventBatchParser(TimeProvider time)
         {
             document = JsonDocument.Parse(body, DocumentOptions);
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            errors.Add(JsonPath(e.Path), ParserMessage(e));
+            var (path, message) = JsonErrorLocator.Locate(body.Span, new JsonReaderOptions
+            {
+                AllowTrailingCommas = DocumentOptions.AllowTrailingCommas,
+                CommentHandling = DocumentOptions.CommentHandling,
+                MaxDepth = DocumentOptions.MaxDepth,
+            });
+            errors.Add(path, message);
             return BatchParseResult.Invalid(errors);
         }
 
@@ -226,19 +232,6 @@ public sealed class EventBatchParser(TimeProvider time)
     private static void AddString(JsonObjectReader e, Dictionary<string, JsonNode> fields, string name, int maxLength, bool required = false)
     {
         if (e.String(name, required, maxLength) is { } value) fields[name] = value;
-    }
-
-    private static string JsonPath(string? path) =>
-        string.IsNullOrEmpty(path) || path == "$" ? "" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
-
-    private static string ParserMessage(JsonException e)
-    {
-        var message = e.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        var text = cut > 0 ? message[..cut] : message;
-        return e.LineNumber is { } line
-            ? $"the body is not valid JSON: {text} (line {line + 1}, byte {e.BytePositionInLine + 1})"
-            : $"the body is not valid JSON: {text}";
     }
 }
 

@@ -1,0 +1,110 @@
+using System.Data.Common;
+using AuditPortal.Data.Anchors;
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Ledger.Providers;
+using AuditPortal.Data.Signing;
+using AuditPortal.Data.Verification;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace AuditPortal.Tests.Infrastructure;
+
+/// <summary>
+/// A ledger of its own for one test class: a real SQLite file or a fresh database on the real
+/// PostgreSQL server, plus a folder for the signing key and the anchors. Deleted afterwards.
+/// </summary>
+public sealed class TestLedger : IAsyncDisposable
+{
+    private TestLedger(LedgerProvider provider, string connectionString, string folder, string? postgresDatabase)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        Folder = folder;
+        _postgresDatabase = postgresDatabase;
+    }
+
+    private readonly string? _postgresDatabase;
+
+    public LedgerProvider Provider { get; }
+    public string ConnectionString { get; }
+    public string Folder { get; }
+    public string KeyFile => Path.Combine(Folder, "signing.key");
+    public string AnchorDirectory => Path.Combine(Folder, "anchors");
+    public string Origin => "test.example/auditportal";
+
+    public static async Task<TestLedger> CreateAsync(LedgerProvider provider)
+    {
+        var folder = Directory.CreateTempSubdirectory("auditportal-test-").FullName;
+        switch (provider)
+        {
+            case LedgerProvider.Sqlite:
+                return new TestLedger(provider, $"Data Source={Path.Combine(folder, "ledger.db")}", folder, null);
+            case LedgerProvider.Postgres:
+                var server = PostgresServer.Require();
+                var name = "ap_" + Guid.NewGuid().ToString("N")[..16];
+                await using (var connection = new NpgsqlConnection(server))
+                {
+                    await connection.OpenAsync();
+                    await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+                    await create.ExecuteNonQueryAsync();
+                }
+                var builder = new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = 200 };
+                return new TestLedger(provider, builder.ToString(), folder, name);
+            default:
+                throw new NotSupportedException($"{provider} cannot run here.");
+        }
+    }
+
+    /// <summary>A raw connection, as a DBA with full rights would use one.</summary>
+    public DbConnection OpenConnection()
+    {
+        DbConnection connection = Provider == LedgerProvider.Sqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public async Task<int> ExecuteAsync(string sql)
+    {
+        await using var connection = OpenConnection();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = OpenConnection();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public LedgerDbContext OpenContext() => LedgerDatabase.Open(Provider, ConnectionString);
+
+    public NoteVerifier VerifierKey()
+    {
+        using var signer = NoteSigner.ParsePrivateKeyText(File.ReadAllText(KeyFile));
+        return signer.Verifier;
+    }
+
+    public async Task<VerificationResult> VerifyAsync()
+    {
+        await using var db = OpenContext();
+        return await new LedgerVerifier([VerifierKey()], new AnchorDirectory(AnchorDirectory), Origin).VerifyAsync(db);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        if (_postgresDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(PostgresServer.ConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresDatabase} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        try { Directory.Delete(Folder, recursive: true); }
+        catch (IOException) { /* a file still open by a killed process; the OS temp cleaner takes it */ }
+    }
+}
