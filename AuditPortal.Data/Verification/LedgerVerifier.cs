@@ -334,7 +334,13 @@ public sealed class LedgerVerifier
             }
             var strayNode = await db.TreeNodes.AsNoTracking().Where(n => n.NodeKey >= size * 64).OrderBy(n => n.NodeKey)
                 .Select(n => (long?)n.NodeKey).FirstOrDefaultAsync(cancellationToken);
-            if (strayNode is { } key) ReportNode(NodeId.FromStorageKey(key), "is stored beyond the end of the log");
+            // Tree nodes left beyond a truncated tail are explained by the truncation; report them only on their own.
+            if (strayNode is { } key && !_failures.Any(f => f.Kind == FailureKind.Truncated))
+            {
+                var node = NodeId.FromStorageKey(key);
+                Fail(new VerificationFailure(FailureKind.TreeNode,
+                    $"stored tree node level {node.Level} index {node.Index} implies entries up to {node.LastLeaf}, beyond the end of the log", size));
+            }
         }
     }
 

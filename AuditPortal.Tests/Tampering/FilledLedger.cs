@@ -1,0 +1,46 @@
+using AuditPortal.Data.Anchors;
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Ledger.Model;
+using AuditPortal.Tests.Infrastructure;
+
+namespace AuditPortal.Tests.Tampering;
+
+/// <summary>
+/// A ledger filled through the real portal: one config event (the API key), then six batches of
+/// ten calls, so entries 1–60 are sealed ten at a time, with checkpoints anchored midway and at the end.
+/// </summary>
+public static class FilledLedger
+{
+    public const int Batches = 6;
+    public const int BatchSize = 10;
+    public const long Size = 1 + Batches * BatchSize;
+
+    /// <param name="midway">Runs after the first three batches are checkpointed (e.g. to take a backup).</param>
+    public static async Task<TestLedger> CreateAsync(LedgerProvider provider, Func<TestLedger, Task>? midway = null)
+    {
+        var ledger = await TestLedger.CreateAsync(provider);
+        await using (var portal = new PortalFactory(ledger, TimeSpan.FromMilliseconds(100)))
+        {
+            var client = await portal.ClientWithKeyAsync("tamper-bot", ApiKeyScopes.Ingest);
+            for (var batch = 0; batch < Batches; batch++)
+            {
+                await Events.PostAsync(client, [.. Enumerable.Range(0, BatchSize).Select(i =>
+                    Events.LlmCall($"call-{batch}-{i}", actor: i % 2 == 0 ? "alice" : "bob", text: $"question {batch}.{i}"))]);
+                if (batch == Batches / 2 - 1)
+                {
+                    await WaitForAnchorAsync(ledger, 1 + (batch + 1) * BatchSize);
+                    if (midway is not null) await midway(ledger);
+                }
+            }
+            await WaitForAnchorAsync(ledger, Size);
+        }
+        return ledger;
+    }
+
+    private static async Task WaitForAnchorAsync(TestLedger ledger, long size)
+    {
+        var anchors = new AnchorDirectory(ledger.AnchorDirectory);
+        for (var attempt = 0; attempt < 100 && (anchors.LargestTreeSize() ?? 0) < size; attempt++) await Task.Delay(100);
+        Assert.True(anchors.LargestTreeSize() >= size, $"no anchored checkpoint of size {size}");
+    }
+}

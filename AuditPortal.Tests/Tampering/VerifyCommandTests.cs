@@ -1,0 +1,53 @@
+using AuditPortal.Data.Ledger;
+using AuditPortal.Tests.Infrastructure;
+
+namespace AuditPortal.Tests.Tampering;
+
+/// <summary>The `verify` verb as operators run it: a separate process, its exit code and its two output streams.</summary>
+public sealed class VerifyCommandTests
+{
+    [Fact]
+    public async Task VerifyPrintsASummaryAndExitsZeroForAnIntactLedger()
+    {
+        await using var ledger = await FilledLedger.CreateAsync(LedgerProvider.Sqlite);
+        var (exit, stdout, stderr) = await PortalProcess.RunVerbAsync(ledger, "verify");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Equal($"entries={FilledLedger.Size}", stdout.Split(' ')[0]);
+        Assert.EndsWith("result=intact", stdout.Trim());
+    }
+
+    [Fact]
+    public async Task VerifyExitsOneAndNamesTheFirstBadSequenceOnStandardError()
+    {
+        await using var ledger = await FilledLedger.CreateAsync(LedgerProvider.Sqlite);
+        var attacker = new Attacker(ledger);
+        await attacker.DisableTriggersAsync();
+        await attacker.EditEnvelopeAsync(18, "\"bob\"", "\"eve\"", rehash: true);
+
+        var (exit, stdout, stderr) = await PortalProcess.RunVerbAsync(ledger, "verify");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("result=TAMPERED", stdout);
+        Assert.Contains("first bad sequence 18", stderr);
+        Assert.Contains("SealMismatch", stderr);
+    }
+
+    [Fact]
+    public async Task VerifyAcceptsThePublishedVerifierKeyAndExitsTwoWhenItCannotRun()
+    {
+        await using var ledger = await FilledLedger.CreateAsync(LedgerProvider.Sqlite);
+        var key = ledger.VerifierKey().ToString();
+        File.Delete(ledger.KeyFile);
+
+        var (exit, _, stderr) = await PortalProcess.RunVerbAsync(ledger, "verify", "--key", key);
+        Assert.True(exit == 0, stderr);
+
+        (exit, _, stderr) = await PortalProcess.RunVerbAsync(ledger, "verify");
+        Assert.Equal(2, exit);
+        Assert.Contains("no verifier key", stderr);
+
+        (exit, _, stderr) = await PortalProcess.RunVerbAsync(ledger, "verify", "--key", "not-a-key");
+        Assert.Equal(2, exit);
+    }
+}
