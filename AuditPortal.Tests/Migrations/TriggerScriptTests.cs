@@ -5,8 +5,8 @@ namespace AuditPortal.Tests.Migrations;
 
 /// <summary>
 /// A sanity check, without a server, that the SQLite and PostgreSQL migration scripts carry the
-/// append-only triggers. String checks only: the triggers themselves are exercised against real
-/// SQLite files and a real PostgreSQL cluster by the storage tests.
+/// append-only triggers. String checks only: exercising the triggers needs real SQLite and
+/// PostgreSQL databases and belongs to the storage tests.
 /// </summary>
 public class TriggerScriptTests
 {
