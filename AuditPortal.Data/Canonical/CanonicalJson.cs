@@ -83,7 +83,14 @@ public static class CanonicalJson
         if (value.TryGetValue<long>(out var l)) { WriteInteger(l, output); return; }
         if (value.TryGetValue<int>(out var i)) { WriteInteger(i, output); return; }
         throw new CanonicalJsonException(
-            $"Only strings, booleans and integers are canonical; got {value.GetValueKind()} {value.ToJsonString()}. Carry decimals as strings.");
+            $"Only strings, booleans and integers are canonical; got {value.GetValueKind()} {Describe(value)}. Carry decimals as strings.");
+    }
+
+    // ToJsonString throws ArgumentException for NaN and ±Infinity doubles; the rejection must stay a CanonicalJsonException.
+    private static string Describe(JsonValue value)
+    {
+        try { return value.ToJsonString(); }
+        catch (ArgumentException) { return Convert.ToString(value.GetValue<object>(), CultureInfo.InvariantCulture) ?? "?"; }
     }
 
     private static void WriteInteger(long value, IBufferWriter<byte> output)

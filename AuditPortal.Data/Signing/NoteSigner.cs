@@ -40,7 +40,7 @@ public sealed class NoteSigner : IDisposable
     {
         text = text.Trim();
         if (!text.StartsWith(Prefix, StringComparison.Ordinal)) throw new FormatException("not a PRIVATE+KEY+ signer key");
-        var parts = text[Prefix.Length..].Split('+', 3);
+        var parts = text[Prefix.Length..].Split('+', 3); // the base64 key may itself contain '+'
         if (parts.Length != 3) throw new FormatException("a signer key has the form PRIVATE+KEY+name+keyid+base64key");
         var blob = Convert.FromBase64String(parts[2]);
         if (blob.Length != 33 || blob[0] != NoteKeys.Ed25519Type) throw new FormatException("only Ed25519 signer keys are supported");

@@ -44,7 +44,7 @@ public sealed class NoteVerifier
     public static bool TryParse(string text, out NoteVerifier verifier, out string error)
     {
         verifier = null!;
-        var parts = text.Trim().Split('+', 3);
+        var parts = text.Trim().Split('+', 3); // the base64 key may itself contain '+'
         if (parts.Length != 3) { error = "a verifier key has the form name+keyid+base64key"; return false; }
         byte[] blob;
         try { blob = Convert.FromBase64String(parts[2]); }

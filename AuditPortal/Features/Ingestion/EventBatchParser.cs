@@ -63,6 +63,8 @@ public sealed class EventBatchParser(TimeProvider time)
                 errors.Add("", "the body must be a JSON object {\"events\":[…]}");
                 return BatchParseResult.Invalid(errors);
             }
+            CheckPropertyNames(root, "", errors);
+            if (errors.Any) return BatchParseResult.Invalid(errors);
             var reader = new JsonObjectReader(root, "", errors);
             reader.RejectUnknown(new HashSet<string> { "events" });
             var items = reader.ArrayOfObjects("events", required: true, minItems: 1, maxItems: MaxEvents);
@@ -232,6 +234,35 @@ public sealed class EventBatchParser(TimeProvider time)
     private static void AddString(JsonObjectReader e, Dictionary<string, JsonNode> fields, string name, int maxLength, bool required = false)
     {
         if (e.String(name, required, maxLength) is { } value) fields[name] = value;
+    }
+
+    /// <summary>
+    /// Reports property names that are escaped lone surrogates ("\ud800"), at the object holding them.
+    /// System.Text.Json throws InvalidOperationException for such names on JsonProperty.Name and on
+    /// TryGetProperty, so they must be found before the document is read field by field.
+    /// </summary>
+    private static void CheckPropertyNames(JsonElement element, string path, FieldErrors errors)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try { name = property.Name; }
+                    catch (InvalidOperationException)
+                    {
+                        errors.Add(path, "has a field name that is not valid Unicode (lone surrogate)");
+                        continue;
+                    }
+                    CheckPropertyNames(property.Value, path.Length == 0 ? name : $"{path}.{name}", errors);
+                }
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray()) CheckPropertyNames(item, $"{path}[{i++}]", errors);
+                break;
+        }
     }
 }
 

@@ -33,9 +33,11 @@ public static class JsonErrorLocator
                     case JsonTokenType.EndObject:
                     case JsonTokenType.EndArray:
                         path.RemoveAt(path.Count - 1);
+                        Complete(path);
                         break;
                     default:
                         Advance(path);
+                        Complete(path);
                         break;
                 }
             }
@@ -53,6 +55,12 @@ public static class JsonErrorLocator
     private static void Advance(List<Segment> path)
     {
         if (path.Count > 0 && !path[^1].IsProperty) path[^1] = path[^1].Next();
+    }
+
+    // Once a property's value is read, an error that follows belongs to the object, not to that property.
+    private static void Complete(List<Segment> path)
+    {
+        if (path.Count > 0 && path[^1].IsProperty) path[^1] = Segment.Property(null);
     }
 
     private static string Render(List<Segment> path)
