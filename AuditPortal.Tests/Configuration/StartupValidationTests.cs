@@ -1,0 +1,70 @@
+using AuditPortal.Data.Ledger;
+using AuditPortal.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AuditPortal.Tests.Configuration;
+
+/// <summary>A bad setting stops the portal before it serves anything, with a message naming the key to fix.</summary>
+public sealed class StartupValidationTests
+{
+    [Theory]
+    [InlineData("Production", "AuditPortal:Authentication:Mode", "Development", "refused outside the Development environment")]
+    [InlineData("Development", "AuditPortal:Database:Provider", "Oracle", "AuditPortal:Database:Provider is \"Oracle\"")]
+    [InlineData("Development", "AuditPortal:Signing:Origin", "has space", "AuditPortal:Signing:Origin")]
+    [InlineData("Development", "AuditPortal:Checkpoints:MaxEntries", "0", "AuditPortal:Checkpoints:MaxEntries")]
+    [InlineData("Development", "AuditPortal:Authentication:Mode", "Kerberos", "use Development or OpenIdConnect")]
+    public async Task ABadSettingStopsThePortalWithAMessageNamingIt(string environment, string key, string value, string message)
+    {
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var portal = new PortalFactory(ledger).WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment(environment);
+            b.UseSetting(key, value);
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => portal.CreateClient());
+        Assert.Contains(message, Flatten(error));
+        Assert.False(File.Exists(ledger.KeyFile), "nothing should be created before the settings are valid");
+    }
+
+    [Fact]
+    public async Task OpenIdConnectModeNeedsAnAuthorityAndAClientId()
+    {
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var portal = new PortalFactory(ledger).WithWebHostBuilder(b => b.UseSetting("AuditPortal:Authentication:Mode", "OpenIdConnect"));
+
+        var text = Flatten(Assert.ThrowsAny<Exception>(() => portal.CreateClient()));
+        Assert.Contains("AuditPortal:Authentication:OpenIdConnect:Authority", text);
+        Assert.Contains("AuditPortal:Authentication:OpenIdConnect:ClientId", text);
+    }
+
+    [Fact]
+    public async Task AMissingKeyFileForANonEmptyLedgerIsRefused()
+    {
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using (var first = new PortalFactory(ledger))
+        {
+            await first.ClientWithKeyAsync("k", "ingest");
+        }
+        File.Delete(ledger.KeyFile);
+
+        await using var second = new PortalFactory(ledger);
+        var text = Flatten(Assert.ThrowsAny<Exception>(() => second.CreateClient()));
+        Assert.Contains("a new key cannot continue this ledger", text);
+        Assert.False(File.Exists(ledger.KeyFile));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task TheSigningKeyFileIsCreatedReadableByItsOwnerOnly()
+    {
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var portal = new PortalFactory(ledger);
+        portal.CreateClient().Dispose();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(ledger.KeyFile));
+    }
+
+    private static string Flatten(Exception e) => e.InnerException is null ? e.Message : e.Message + " " + Flatten(e.InnerException);
+}
