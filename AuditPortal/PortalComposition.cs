@@ -25,6 +25,7 @@ public static class PortalComposition
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddHostedService<Checkpointer>();
         services.AddSingleton<EventBatchParser>();
+        services.AddSingleton<PortalEventRecorder>();
         services.AddSingleton<AccessRecorder>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<DemoData>();

@@ -57,37 +57,27 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = 401,
-                Type = ProblemTypes.Unauthorized,
-                Title = "An API key is required",
-                Detail = result.Failure is null
-                    ? "Send \"Authorization: Bearer <api key>\"; create keys with `apikey create`."
-                    : $"The API key was not accepted: {result.Failure.Message}.",
-            },
-        });
+        await WriteProblemAsync(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthorized, "An API key is required",
+            result.Failure is null
+                ? "Send \"Authorization: Bearer <api key>\"; create keys with `apikey create`."
+                : $"The API key was not accepted: {result.Failure.Message}.");
     }
 
-    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
         var scope = Context.User.FindFirst(ApiKeyDefaults.ScopeClaim)?.Value ?? "none";
+        return WriteProblemAsync(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "The API key lacks the scope for this endpoint",
+            $"This key has scope \"{scope}\". Ingest keys can only write events and read keys can only read.");
+    }
+
+    private async Task WriteProblemAsync(int status, string type, string title, string detail)
+    {
+        Response.StatusCode = status;
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = 403,
-                Type = ProblemTypes.Forbidden,
-                Title = "The API key lacks the scope for this endpoint",
-                Detail = $"This key has scope \"{scope}\". Ingest keys can only write events and read keys can only read.",
-            },
+            ProblemDetails = new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail },
         });
     }
 }

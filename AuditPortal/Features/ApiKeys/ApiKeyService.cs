@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
-using AuditPortal.Data.Canonical;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Features.Ingestion;
@@ -9,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AuditPortal.Features.ApiKeys;
 
 /// <summary>Creates and revokes API keys; each change is a config.changed event in the ledger.</summary>
-public sealed partial class ApiKeyService(IDbContextFactory<LedgerDbContext> factory, LedgerWriter writer, TimeProvider time)
+public sealed partial class ApiKeyService(IDbContextFactory<LedgerDbContext> factory, PortalEventRecorder recorder, TimeProvider time)
 {
     public async Task<string> CreateAsync(string name, string scope, ActorRef createdBy, CancellationToken cancellationToken)
     {
@@ -60,24 +59,9 @@ public sealed partial class ApiKeyService(IDbContextFactory<LedgerDbContext> fac
         return true;
     }
 
-    private async Task RecordAsync(string change, string name, string scope, ActorRef actor, CancellationToken cancellationToken)
-    {
-        var draft = new EventDraft
-        {
-            EventId = $"config-{Guid.CreateVersion7()}",
-            Type = EventTypes.ConfigChanged,
-            OccurredAtUtc = time.GetUtcNow().UtcDateTime,
-            Actor = actor,
-            SubmittedBy = actor,
-            Fields = new Dictionary<string, JsonNode>
-            {
-                ["attributes"] = new JsonObject { ["change"] = change, ["apiKey"] = name, ["scope"] = scope },
-            },
-            Content = CanonicalJson.Serialize(new JsonObject()),
-        };
-        var outcome = await writer.AppendAsync([new IncomingEvent(draft, null, "config")], cancellationToken);
-        if (outcome is not Appended) throw new InvalidOperationException($"Recording {change} was refused: {outcome}.");
-    }
+    private Task RecordAsync(string change, string name, string scope, ActorRef actor, CancellationToken cancellationToken) =>
+        recorder.RecordAsync(EventTypes.ConfigChanged, actor,
+            new JsonObject { ["change"] = change, ["apiKey"] = name, ["scope"] = scope }, cancellationToken);
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex NamePattern();

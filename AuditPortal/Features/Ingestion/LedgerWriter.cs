@@ -28,7 +28,14 @@ public sealed partial class LedgerWriter(
     public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
     {
         var request = new AppendRequest(events);
-        await _queue.Writer.WriteAsync(request, cancellationToken);
+        try
+        {
+            await _queue.Writer.WriteAsync(request, cancellationToken);
+        }
+        catch (ChannelClosedException e)
+        {
+            throw new LedgerUnavailableException("The portal is shutting down; nothing was stored.", e);
+        }
         // Once queued, the append goes ahead even if the caller leaves; a resend is answered idempotently.
         return await request.Completion.Task;
     }
