@@ -20,7 +20,7 @@ public sealed class BenchOptions
     public int BatchSize { get; set; } = 100;
     public int EventBytes { get; set; } = 1024;
     public int RawTransactionRows { get; set; } = 100;
-    public int VerifyRuns { get; set; } = 2;
+    public int VerifyRuns { get; set; } = 3;
     public string? PortalDll { get; set; }
     public string? PostgresConnectionString { get; set; } = Environment.GetEnvironmentVariable("AUDITPORTAL_TEST_POSTGRES");
     public string? WorkDirectory { get; set; }
@@ -102,7 +102,7 @@ public sealed class BenchOptions
           --batch N                 events per request (default 100)
           --event-bytes N           JSON bytes per llm.call event (default 1024)
           --raw-transaction-rows N  rows per transaction in the raw-insert baseline (default 100)
-          --verify-runs N           runs of the verifier and of its baseline; the best is reported (default 2)
+          --verify-runs N           runs of the verifier and of its baseline; first and best are reported (default 3)
           --portal PATH             AuditPortal.dll (default: AuditPortal/bin/Release/net10.0/AuditPortal.dll in this checkout)
           --postgres CONNSTR        server for fresh databases (default: $AUDITPORTAL_TEST_POSTGRES)
           --work-dir DIR            where SQLite files, keys, anchors and logs go (default: a new temp dir)

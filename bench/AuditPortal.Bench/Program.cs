@@ -159,19 +159,25 @@ async Task<ProviderReport> RunProviderAsync(BenchProvider provider)
         Console.WriteLine($"[{name}] portal {ingest.EventsPerSecond:N0} ev/s = {percent:0.0} % of raw {raw.RowsPerSecond:N0} rows/s");
 
         // 3. Verification of the ledger step 1 filled, beside plain SHA-256 over the same stored bytes.
-        VerifyResult? verify = null, hash = null;
+        // The CLI verifies in a fresh process, so the first run (cold JIT) is reported too; the best run is the steady rate.
+        var verifies = new List<VerifyResult>();
+        var hashes = new List<VerifyResult>();
         for (var run = 0; run < options.VerifyRuns; run++)
         {
             var v = await VerifyRun.VerifierAsync(provider, portalConnection, portal.KeyFile, portal.AnchorsDirectory);
             if (!v.Ok) throw new InvalidOperationException($"LedgerVerifier did not find the ledger intact: {v.Summary}");
-            if (verify is null || v.Elapsed < verify.Elapsed) verify = v;
-            var h = await VerifyRun.PlainHashAsync(provider, portalConnection);
-            if (hash is null || h.Elapsed < hash.Elapsed) hash = h;
+            verifies.Add(v);
+            hashes.Add(await VerifyRun.PlainHashAsync(provider, portalConnection));
         }
-        Console.WriteLine($"[{name}] verify    LedgerVerifier {verify!.EntriesPerSecond:N0} entries/s ({verify.Entries:N0} entries in {verify.Elapsed.TotalSeconds:0.00} s, best of {options.VerifyRuns}; {verify.Summary})");
+        var verify = verifies.MinBy(v => v.Elapsed)!;
+        var hash = hashes.MinBy(h => h.Elapsed)!;
+        Console.WriteLine($"[{name}] verify    LedgerVerifier {verify.EntriesPerSecond:N0} entries/s ({verify.Entries:N0} entries in {verify.Elapsed.TotalSeconds:0.00} s, best of {options.VerifyRuns}; " +
+                          $"first run {verifies[0].EntriesPerSecond:N0} entries/s; {verify.Summary})");
         Console.WriteLine($"[{name}]           {verify.Cpu}");
-        Console.WriteLine($"[{name}] baseline  plain SHA-256 {hash!.EntriesPerSecond:N0} entries/s ({hash.Entries:N0} envelope+content rows read and hashed in {hash.Elapsed.TotalSeconds:0.00} s, one thread, best of {options.VerifyRuns})");
+        Console.WriteLine($"[{name}] baseline  plain SHA-256 {hash.EntriesPerSecond:N0} entries/s ({hash.Entries:N0} envelope+content rows read and hashed in {hash.Elapsed.TotalSeconds:0.00} s, " +
+                          $"one thread, best of {options.VerifyRuns}; first run {hashes[0].EntriesPerSecond:N0} entries/s)");
         Console.WriteLine($"[{name}]           {hash.Cpu}");
+        Console.WriteLine($"[{name}] verify {verify.EntriesPerSecond:N0} entries/s = {100 * verify.EntriesPerSecond / hash.EntriesPerSecond:0.0} % of plain SHA-256 {hash.EntriesPerSecond:N0} entries/s");
         return new ProviderReport(provider, name, ingest, raw, verify, hash);
     }
 }
