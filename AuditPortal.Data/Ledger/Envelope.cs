@@ -45,11 +45,15 @@ public static class Envelope
     /// <summary>SHA-256("auditportal/content/v1\0" ‖ salt ‖ canonical content bytes).</summary>
     public static byte[] Commitment(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> content)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(ContentDomain);
-        sha.AppendData(salt);
-        sha.AppendData(content);
-        return sha.GetHashAndReset();
+        var length = ContentDomain.Length + salt.Length + content.Length;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        var input = rented.AsSpan(0, length);
+        ContentDomain.CopyTo(input);
+        salt.CopyTo(input[ContentDomain.Length..]);
+        content.CopyTo(input[(ContentDomain.Length + salt.Length)..]);
+        var hash = SHA256.HashData(input);
+        ArrayPool<byte>.Shared.Return(rented);
+        return hash;
     }
 
     /// <summary>Lower-cased string values of the envelope, for the timeline's text search.</summary>

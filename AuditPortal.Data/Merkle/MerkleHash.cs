@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace AuditPortal.Data.Merkle;
@@ -19,10 +20,14 @@ public static class MerkleHash
 
     public static void Leaf(ReadOnlySpan<byte> leafBytes, Span<byte> destination)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData([0x00]);
-        sha.AppendData(leafBytes);
-        sha.GetHashAndReset(destination);
+        // One-shot hashing of a prefixed copy is markedly cheaper than an IncrementalHash per leaf.
+        var length = leafBytes.Length + 1;
+        var rented = length > 1024 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        var input = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
+        input[0] = 0x00;
+        leafBytes.CopyTo(input[1..]);
+        SHA256.HashData(input, destination);
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
     }
 
     public static byte[] Node(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)

@@ -27,6 +27,12 @@ public sealed class EventBatchParser(TimeProvider time)
     };
 
     private static readonly IReadOnlySet<string> Roles = new HashSet<string>(StringComparer.Ordinal) { "system", "developer", "user", "assistant", "tool" };
+    private static readonly IReadOnlySet<string> BodyFields = new HashSet<string>(StringComparer.Ordinal) { "events" };
+    private static readonly IReadOnlySet<string> ActorFields = new HashSet<string>(StringComparer.Ordinal) { "id", "kind", "displayName" };
+    private static readonly IReadOnlySet<string> UsageFields = new HashSet<string>(StringComparer.Ordinal) { "inputTokens", "outputTokens" };
+    private static readonly IReadOnlySet<string> MessageFields = new HashSet<string>(StringComparer.Ordinal) { "role", "content", "name" };
+    private static readonly IReadOnlySet<string> PromptCreatedFields = new HashSet<string>(StringComparer.Ordinal) { "name", "version", "template", "parentVersion", "changeNote" };
+    private static readonly IReadOnlySet<string> PromptReferenceFields = new HashSet<string>(StringComparer.Ordinal) { "name", "version" };
     private static readonly IReadOnlySet<string> Statuses = new HashSet<string>(StringComparer.Ordinal) { "ok", "error" };
 
     public BatchParseResult Parse(ReadOnlyMemory<byte> body, ActorRef submittedBy)
@@ -63,10 +69,10 @@ public sealed class EventBatchParser(TimeProvider time)
                 errors.Add("", "the body must be a JSON object {\"events\":[…]}");
                 return BatchParseResult.Invalid(errors);
             }
-            CheckPropertyNames(root, "", errors);
+            CheckPropertyNames(root, errors);
             if (errors.Any) return BatchParseResult.Invalid(errors);
             var reader = new JsonObjectReader(root, "", errors);
-            reader.RejectUnknown(new HashSet<string> { "events" });
+            reader.RejectUnknown(BodyFields);
             var items = reader.ArrayOfObjects("events", required: true, minItems: 1, maxItems: MaxEvents);
             if (items is null) return BatchParseResult.Invalid(errors);
 
@@ -153,7 +159,7 @@ public sealed class EventBatchParser(TimeProvider time)
     private static ActorRef? Actor(JsonObjectReader e)
     {
         if (e.Object("actor", required: true) is not { } actor) return null;
-        actor.RejectUnknown(new HashSet<string> { "id", "kind", "displayName" });
+        actor.RejectUnknown(ActorFields);
         var id = actor.String("id", required: true, FieldLimits.ActorId);
         var kind = actor.OneOf("kind", required: true, ActorKinds.All);
         var displayName = actor.String("displayName", required: false, FieldLimits.DisplayName);
@@ -169,7 +175,7 @@ public sealed class EventBatchParser(TimeProvider time)
         if (e.Integer("latencyMs", required: false, 0, 86_400_000) is { } latency) fields["latencyMs"] = latency;
         if (e.Object("usage", required: false) is { } usage)
         {
-            usage.RejectUnknown(new HashSet<string> { "inputTokens", "outputTokens" });
+            usage.RejectUnknown(UsageFields);
             var node = new JsonObject();
             if (usage.Integer("inputTokens", required: false, 0, 100_000_000) is { } input) node["inputTokens"] = input;
             if (usage.Integer("outputTokens", required: false, 0, 100_000_000) is { } output) node["outputTokens"] = output;
@@ -191,7 +197,7 @@ public sealed class EventBatchParser(TimeProvider time)
         var messages = new JsonArray();
         foreach (var item in items)
         {
-            item.RejectUnknown(new HashSet<string> { "role", "content", "name" });
+            item.RejectUnknown(MessageFields);
             var message = new JsonObject();
             if (item.OneOf("role", required: true, Roles) is { } role) message["role"] = role;
             if (item.String("content", required: true, MaxTextLength, multiline: true) is { } text) message["content"] = text;
@@ -204,7 +210,7 @@ public sealed class EventBatchParser(TimeProvider time)
     private static PromptReference? PromptCreated(JsonObjectReader e, Dictionary<string, JsonNode> fields, JsonObject content)
     {
         if (e.Object("prompt", required: true) is not { } prompt) return null;
-        prompt.RejectUnknown(new HashSet<string> { "name", "version", "template", "parentVersion", "changeNote" });
+        prompt.RejectUnknown(PromptCreatedFields);
         var name = prompt.String("name", required: true, FieldLimits.Name);
         var version = prompt.Integer("version", required: true, 1, 1_000_000);
         var parent = prompt.Integer("parentVersion", required: false, 1, 1_000_000);
@@ -223,7 +229,7 @@ public sealed class EventBatchParser(TimeProvider time)
     private static PromptReference? PromptRef(JsonObjectReader e, Dictionary<string, JsonNode> fields, bool required)
     {
         if (e.Object("prompt", required) is not { } prompt) return null;
-        prompt.RejectUnknown(new HashSet<string> { "name", "version" });
+        prompt.RejectUnknown(PromptReferenceFields);
         var name = prompt.String("name", required: true, FieldLimits.Name);
         var version = prompt.Integer("version", required: true, 1, 1_000_000);
         if (name is null || version is null) return null;
@@ -239,9 +245,36 @@ public sealed class EventBatchParser(TimeProvider time)
     /// <summary>
     /// Reports property names that are escaped lone surrogates ("\ud800"), at the object holding them.
     /// System.Text.Json throws InvalidOperationException for such names on JsonProperty.Name and on
-    /// TryGetProperty, so they must be found before the document is read field by field.
+    /// TryGetProperty, so they must be found before the document is read field by field. Paths are
+    /// only built on the rare second pass, when a bad name exists.
     /// </summary>
-    private static void CheckPropertyNames(JsonElement element, string path, FieldErrors errors)
+    private static void CheckPropertyNames(JsonElement root, FieldErrors errors)
+    {
+        if (HasBadPropertyName(root)) ReportBadPropertyNames(root, "", errors);
+    }
+
+    private static bool HasBadPropertyName(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    try { _ = property.Name; }
+                    catch (InvalidOperationException) { return true; }
+                    if (HasBadPropertyName(property.Value)) return true;
+                }
+                return false;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                    if (HasBadPropertyName(item)) return true;
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static void ReportBadPropertyNames(JsonElement element, string path, FieldErrors errors)
     {
         switch (element.ValueKind)
         {
@@ -255,12 +288,12 @@ public sealed class EventBatchParser(TimeProvider time)
                         errors.Add(path, "has a field name that is not valid Unicode (lone surrogate)");
                         continue;
                     }
-                    CheckPropertyNames(property.Value, path.Length == 0 ? name : $"{path}.{name}", errors);
+                    ReportBadPropertyNames(property.Value, path.Length == 0 ? name : $"{path}.{name}", errors);
                 }
                 break;
             case JsonValueKind.Array:
                 var i = 0;
-                foreach (var item in element.EnumerateArray()) CheckPropertyNames(item, $"{path}[{i++}]", errors);
+                foreach (var item in element.EnumerateArray()) ReportBadPropertyNames(item, $"{path}[{i++}]", errors);
                 break;
         }
     }

@@ -24,12 +24,18 @@ public static partial class EventTypes
 
     private static readonly string[] Common = ["id", "type", "occurredAt", "actor", "application", "sessionId", "traceId", "spanId", "attributes"];
 
+    private static readonly IReadOnlySet<string> LlmCallFields =
+        Fields("model", "provider", "responseModel", "prompt", "input", "output", "parameters", "usage", "latencyMs", "status", "error");
+    private static readonly IReadOnlySet<string> PromptCreatedFields = Fields("prompt");
+    private static readonly IReadOnlySet<string> PromptDecisionFields = Fields("prompt", "comment");
+    private static readonly IReadOnlySet<string> CommonFields = Fields();
+
     public static IReadOnlySet<string> AllowedFields(string type) => type switch
     {
-        LlmCall => Fields("model", "provider", "responseModel", "prompt", "input", "output", "parameters", "usage", "latencyMs", "status", "error"),
-        PromptCreated => Fields("prompt"),
-        PromptApproved or PromptRejected or PromptPublished => Fields("prompt", "comment"),
-        _ => Fields(),
+        LlmCall => LlmCallFields,
+        PromptCreated => PromptCreatedFields,
+        PromptApproved or PromptRejected or PromptPublished => PromptDecisionFields,
+        _ => CommonFields,
     };
 
     private static HashSet<string> Fields(params string[] specific) => new([.. Common, .. specific], StringComparer.Ordinal);

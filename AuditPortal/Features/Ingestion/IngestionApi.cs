@@ -48,10 +48,12 @@ public static class IngestionApi
         if (!IsJson(http.Request.ContentType)) return Problems.UnsupportedMediaType(http.Request.ContentType);
         if (http.Request.ContentLength > EventBatchParser.MaxBodyBytes) return Problems.TooLarge(EventBatchParser.MaxBodyBytes);
 
-        var body = await RequestBody.ReadAsync(http.Request, EventBatchParser.MaxBodyBytes, cancellationToken);
-        if (body is null) return Problems.TooLarge(EventBatchParser.MaxBodyBytes);
-
-        var parsed = parser.Parse(body.Value, ApiKeyPrincipal.Actor(http.User));
+        BatchParseResult parsed;
+        using (var body = await RequestBody.ReadAsync(http.Request, EventBatchParser.MaxBodyBytes, cancellationToken))
+        {
+            if (body is null) return Problems.TooLarge(EventBatchParser.MaxBodyBytes);
+            parsed = parser.Parse(body.Memory, ApiKeyPrincipal.Actor(http.User));
+        }
         if (!parsed.IsValid) return Problems.Validation(parsed.Errors);
 
         return await writer.AppendAsync(parsed.Events, cancellationToken) switch
