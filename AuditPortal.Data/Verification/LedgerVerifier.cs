@@ -43,7 +43,6 @@ public sealed class LedgerVerifier
         private readonly SortedDictionary<long, List<(string Source, byte[] Root)>> _signedRoots = [];
         private readonly Queue<SealView> _seals = new();
         private SealView? _seal;
-        private long _sealedUpTo;
         private long _lastSealSize;
         private int _sealCount;
         private int _checkpointCount;
@@ -135,43 +134,35 @@ public sealed class LedgerVerifier
 
         public async Task StreamEntriesAsync(LedgerDbContext db, CancellationToken cancellationToken)
         {
-            while (!_stopped)
+            var reader = new ChunkReader(db, ChunkSize);
+            // Read the next chunk while this one is hashed, so the database and both cores stay busy.
+            var next = reader.ReadAsync(0, cancellationToken);
+            try
             {
-                var start = Position;
-                var entries = await db.Entries.AsNoTracking()
-                    .Where(e => e.Sequence >= start).OrderBy(e => e.Sequence).Take(ChunkSize)
-                    .Select(e => new EntryRow(e.Sequence, e.Envelope, e.LeafHash))
-                    .ToListAsync(cancellationToken);
-                if (entries.Count == 0) return;
-                var last = entries[^1].Sequence;
+                while (!_stopped && await next is { } chunk)
+                {
+                    next = reader.ReadAsync(chunk.Entries[^1].Sequence + 1, cancellationToken);
+                    var computed = ComputeInParallel(chunk.Entries);
+                    var views = new SealView[chunk.Seals.Count];
+                    Parallel.For(0, views.Length, i => views[i] = CheckSeal(chunk.Seals[i]));
+                    foreach (var view in views) _seals.Enqueue(view);
+                    _sealCount += views.Length;
 
-                var contents = await db.Contents.AsNoTracking()
-                    .Where(c => c.Sequence >= start && c.Sequence <= last)
-                    .Select(c => new ContentRow(c.Sequence, c.Salt, c.Content))
-                    .ToDictionaryAsync(c => c.Sequence, cancellationToken);
-                var nodes = await db.TreeNodes.AsNoTracking()
-                    .Where(n => n.NodeKey >= start * 64 && n.NodeKey < (last + 1) * 64)
-                    .OrderBy(n => n.NodeKey)
-                    .Select(n => new NodeRow(n.NodeKey, n.Hash))
-                    .ToListAsync(cancellationToken);
-                var sealedUpTo = _sealedUpTo;
-                var seals = await db.Seals.AsNoTracking()
-                    .Where(s => s.TreeSize > sealedUpTo && s.FirstSequence <= last)
-                    .OrderBy(s => s.TreeSize)
-                    .ToListAsync(cancellationToken);
-
-                var computed = ComputeInParallel(entries, contents);
-                foreach (var seal in seals) _seals.Enqueue(CheckSeal(seal));
-                _sealedUpTo = Math.Max(_sealedUpTo, seals.Count > 0 ? seals[^1].TreeSize : 0);
-
-                var recomputedNodes = new List<NodeRow>();
-                for (var i = 0; i < entries.Count && !_stopped; i++)
-                    CheckEntry(entries[i], computed[i], recomputedNodes);
-                CompareNodes(nodes, recomputedNodes);
+                    var recomputedNodes = new List<NodeRow>(chunk.Nodes.Count);
+                    for (var i = 0; i < chunk.Entries.Count && !_stopped; i++)
+                        CheckEntry(chunk.Entries[i], computed[i], recomputedNodes);
+                    CompareNodes(chunk.Nodes, recomputedNodes);
+                }
+            }
+            finally
+            {
+                // The connection must be idle again before anyone else uses it.
+                try { await next; }
+                catch (Exception) when (_stopped || cancellationToken.IsCancellationRequested) { }
             }
         }
 
-        private static EntryCheck[] ComputeInParallel(List<EntryRow> entries, Dictionary<long, ContentRow> contents)
+        private static EntryCheck[] ComputeInParallel(List<EntryRow> entries)
         {
             var results = new EntryCheck[entries.Count];
             Parallel.For(0, entries.Count, i =>
@@ -183,8 +174,8 @@ public sealed class LedgerVerifier
                     results[i] = new EntryCheck(leaf, -1, ContentState.Unreadable);
                     return;
                 }
-                var state = !contents.TryGetValue(entry.Sequence, out var content) ? ContentState.Missing
-                    : Ledger.Envelope.Commitment(content.Salt, content.Content).AsSpan().SequenceEqual(commitment) ? ContentState.Ok
+                var state = entry.Content is null || entry.Salt is null ? ContentState.Missing
+                    : Ledger.Envelope.Commitment(entry.Salt, entry.Content).AsSpan().SequenceEqual(commitment) ? ContentState.Ok
                     : ContentState.Mismatch;
                 results[i] = new EntryCheck(leaf, sequence, state);
             });
@@ -193,7 +184,6 @@ public sealed class LedgerVerifier
 
         private SealView CheckSeal(Ledger.Model.LedgerSeal seal)
         {
-            _sealCount++;
             var problem = (string?)null;
             if (seal.LeafHashes.Length != (seal.TreeSize - seal.FirstSequence) * MerkleHash.Size || seal.TreeSize <= seal.FirstSequence)
                 problem = "its leaf list does not match its range";
@@ -344,9 +334,6 @@ public sealed class LedgerVerifier
         }
     }
 
-    private sealed record EntryRow(long Sequence, byte[] Envelope, byte[] LeafHash);
-    private sealed record ContentRow(long Sequence, byte[] Salt, byte[] Content);
-    private sealed record NodeRow(long Key, byte[] Hash);
     private sealed record SealView(Ledger.Model.LedgerSeal Seal, string? Problem);
     private readonly record struct EntryCheck(byte[] LeafHash, long EnvelopeSequence, ContentState Content);
     private enum ContentState { Ok, Missing, Mismatch, Unreadable }

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using AuditPortal.Data.Anchors;
+using AuditPortal.Data.Canonical;
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Ledger.Appending;
+using AuditPortal.Data.Signing;
+using AuditPortal.Data.Verification;
+using AuditPortal.Tests.Infrastructure;
+using AuditPortal.Tests.Tampering;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Tests.Ledger;
+
+/// <summary>
+/// A ledger larger than the verifier's chunk, appended in uneven transactions so seals and tree
+/// nodes straddle chunk boundaries: it verifies, and a rewrite deep inside is still named exactly.
+/// </summary>
+public sealed class LargeLedgerVerificationTests
+{
+    private const int Entries = 20_000;
+
+    [Fact]
+    public async Task ChunkBoundariesNeitherHideNorInventFailures()
+    {
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        using var signer = NoteSigner.Generate(ledger.Origin);
+        File.WriteAllText(ledger.KeyFile, signer.ToPrivateKeyText());
+        await AppendAsync(ledger, signer);
+
+        var intact = await VerifyAsync(ledger, signer);
+        Assert.True(intact.Intact, intact.FirstFailure?.ToString());
+        Assert.Equal(Entries, intact.Entries);
+
+        var attacker = new Attacker(ledger);
+        await attacker.DisableTriggersAsync();
+        await attacker.EditEnvelopeAsync(17_002, "\"user-1\"", "\"user-9\"", rehash: true);
+
+        var tampered = await VerifyAsync(ledger, signer);
+        Assert.Equal((17_002L, FailureKind.SealMismatch), (tampered.FirstFailure!.Sequence, tampered.FirstFailure.Kind));
+    }
+
+    private static async Task AppendAsync(TestLedger ledger, NoteSigner signer)
+    {
+        var appender = new LedgerAppender(signer, TimeProvider.System);
+        await using (var db = ledger.OpenContext()) await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
+        var random = new Random(7);
+        for (var written = 0; written < Entries;)
+        {
+            var count = Math.Min(Entries - written, random.Next(1, 700));
+            await using var db = ledger.OpenContext();
+            await using var transaction = await db.BeginAppendTransactionAsync(TestContext.Current.CancellationToken);
+            var batch = await appender.BeginAsync(db, TestContext.Current.CancellationToken);
+            for (var i = 0; i < count; i++) batch.Add(Draft(written + i));
+            await appender.WriteAsync(batch, TestContext.Current.CancellationToken);
+            await transaction.CommitAsync(TestContext.Current.CancellationToken);
+            appender.Committed(batch);
+            written += count;
+        }
+    }
+
+    private static EventDraft Draft(int n) => new()
+    {
+        EventId = $"bulk-{n}",
+        Type = "access",
+        OccurredAtUtc = DateTime.UtcNow,
+        Actor = new ActorRef($"user-{n % 3}", ActorKinds.User),
+        SubmittedBy = new ActorRef("loader", ActorKinds.Service),
+        Fields = new Dictionary<string, JsonNode> { ["attributes"] = new JsonObject { ["n"] = n } },
+        Content = CanonicalJson.Serialize(new JsonObject { ["note"] = $"entry {n}" }),
+    };
+
+    private static async Task<VerificationResult> VerifyAsync(TestLedger ledger, NoteSigner signer)
+    {
+        await using var db = ledger.OpenContext();
+        return await new LedgerVerifier([signer.Verifier], new AnchorDirectory(ledger.AnchorDirectory)).VerifyAsync(db, TestContext.Current.CancellationToken);
+    }
+}
