@@ -136,12 +136,14 @@ public sealed class LedgerVerifier
         {
             var reader = new ChunkReader(db, ChunkSize);
             // Read the next chunk while this one is hashed, so the database and both cores stay busy.
-            var next = reader.ReadAsync(0, cancellationToken);
+            // Task.Run because some providers (Microsoft.Data.Sqlite) complete "async" reads synchronously.
+            var next = Task.Run(() => reader.ReadAsync(0, cancellationToken), cancellationToken);
             try
             {
                 while (!_stopped && await next is { } chunk)
                 {
-                    next = reader.ReadAsync(chunk.Entries[^1].Sequence + 1, cancellationToken);
+                    var from = chunk.Entries[^1].Sequence + 1;
+                    next = Task.Run(() => reader.ReadAsync(from, cancellationToken), cancellationToken);
                     var computed = ComputeInParallel(chunk.Entries);
                     var views = new SealView[chunk.Seals.Count];
                     Parallel.For(0, views.Length, i => views[i] = CheckSeal(chunk.Seals[i]));
@@ -169,14 +171,19 @@ public sealed class LedgerVerifier
             {
                 var entry = entries[i];
                 var leaf = MerkleHash.Leaf(entry.Envelope);
-                if (!EnvelopeFields.TryRead(entry.Envelope, out var sequence, out var commitment))
+                Span<byte> claimed = stackalloc byte[64];
+                if (!EnvelopeFields.TryRead(entry.Envelope, out var sequence, claimed))
                 {
                     results[i] = new EntryCheck(leaf, -1, ContentState.Unreadable);
                     return;
                 }
-                var state = entry.Content is null || entry.Salt is null ? ContentState.Missing
-                    : Ledger.Envelope.Commitment(entry.Salt, entry.Content).AsSpan().SequenceEqual(commitment) ? ContentState.Ok
-                    : ContentState.Mismatch;
+                var state = ContentState.Missing;
+                if (entry.Content is not null && entry.Salt is not null)
+                {
+                    Span<byte> actual = stackalloc byte[64];
+                    Convert.TryToHexStringLower(Ledger.Envelope.Commitment(entry.Salt, entry.Content), actual, out _);
+                    state = actual.SequenceEqual(claimed) ? ContentState.Ok : ContentState.Mismatch;
+                }
                 results[i] = new EntryCheck(leaf, sequence, state);
             });
             return results;

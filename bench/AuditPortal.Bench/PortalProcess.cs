@@ -47,33 +47,6 @@ public sealed class PortalProcess : IAsyncDisposable
     public Uri? BaseAddress { get; private set; }
     public int ProcessId => _process?.Id ?? throw new InvalidOperationException("The portal is not running.");
 
-    /// <summary>
-    /// Writes the ledger key before the portal's first run. Workaround, see docs/benchmarks.md: the
-    /// portal's key parsers split the key text on every '+', so a key whose base64 part contains '+'
-    /// (about half of all generated keys) cannot be read back and the portal fails on its next start.
-    /// The bench therefore draws keys until one has no '+' in it; the key is otherwise what the portal
-    /// itself would create (Ed25519, named after the origin, owner-only file).
-    /// </summary>
-    public NoteSigner CreateSigningKey()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var signer = NoteSigner.Generate(Origin);
-            var text = signer.ToPrivateKeyText();
-            if (text.Count(c => c == '+') == 4 && signer.Verifier.ToString().Count(c => c == '+') == 2)
-            {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                using (var stream = new FileStream(KeyFile, options))
-                using (var writer = new StreamWriter(stream))
-                    writer.Write(text + "\n");
-                return signer;
-            }
-            signer.Dispose();
-            if (attempt > 1000) throw new InvalidOperationException("Could not draw a key without '+'.");
-        }
-    }
-
     /// <summary>Runs a CLI verb (e.g. apikey create) with the same configuration and returns its standard output.</summary>
     public async Task<string> RunVerbAsync(params string[] args)
     {

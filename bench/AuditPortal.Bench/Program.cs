@@ -109,7 +109,6 @@ async Task<ProviderReport> RunProviderAsync(BenchProvider provider)
     long warmed = 0;
     await using (var portal = new PortalProcess(portalDll, provider == BenchProvider.Sqlite ? "Sqlite" : "Postgres", portalConnection, directory, options.PortalEnvironment))
     {
-        portal.CreateSigningKey();
         var apiKey = await portal.RunVerbAsync("apikey", "create", "--name", "bench", "--scope", "ingest");
         await portal.StartAsync();
         Console.WriteLine($"[{name}] portal pid {portal.ProcessId} on {portal.BaseAddress}; log {Path.Combine(directory, "portal.log")}");
