@@ -184,6 +184,23 @@ public abstract class IngestionApiTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task SimultaneousResendsOfOneBatchAgreeOnOneReceiptEach()
+    {
+        // Concurrent requests land in one group commit or in several; either way each event is stored once.
+        var events = new[] { Events.LlmCall(NewId()), Events.LlmCall(NewId()) };
+        var bodies = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
+            Events.PostAsync(Ingest, [.. events.Select(e => e.DeepClone())])));
+
+        for (var i = 0; i < events.Length; i++)
+        {
+            var receipts = bodies.Select(b => b["receipts"]![i]!).ToList();
+            Assert.Single(receipts.Select(r => (long)r["sequence"]!).Distinct());
+            Assert.Single(receipts.Select(r => (string)r["leafHash"]!).Distinct());
+            Assert.Single(receipts, r => !(bool)r["duplicate"]!);
+        }
+    }
+
+    [Fact]
     public async Task TheOpenApiDocumentDescribesTheContract()
     {
         using var client = fixture.Portal.CreateClient();

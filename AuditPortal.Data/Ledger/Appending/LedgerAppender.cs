@@ -41,6 +41,7 @@ public sealed class LedgerAppender(NoteSigner signer, TimeProvider time)
     public async Task WriteAsync(AppendBatch batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return;
+        batch.Render();
         var db = batch.Db;
         await BulkInsert.InsertAsync(db, batch.Entries, cancellationToken);
         await BulkInsert.InsertAsync(db, batch.Contents, cancellationToken);

@@ -96,9 +96,9 @@ public sealed partial class LedgerWriter(
         var ids = incoming.Select(e => e.Draft.EventId).Distinct().ToList();
         var recorded = await RecordedEvent.LoadAsync(db, ids, ct);
         var prompts = await PromptRegistry.LoadAsync(db, incoming.Where(e => e.Prompt is not null).Select(e => e.Prompt!.Name), ct);
-        var pending = new Dictionary<string, RecordedEvent>(StringComparer.Ordinal);
+        var pending = new Dictionary<string, PendingEntry>(StringComparer.Ordinal);
 
-        var outcomes = group.Select(request => Apply(request, batch, recorded, pending, prompts)).ToList();
+        var results = group.Select(request => Apply(request, batch, recorded, pending, prompts)).ToList();
 
         await appender.WriteAsync(batch, ct);
         await db.SaveChangesAsync(ct);
@@ -106,11 +106,11 @@ public sealed partial class LedgerWriter(
         appender.Committed(batch);
         if (batch.Count > 0) checkpoints.Appended(batch.NextSequence);
 
-        for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(outcomes[i]);
+        for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(results[i].Outcome());
     }
 
-    private static AppendOutcome Apply(AppendRequest request, AppendBatch batch, Dictionary<string, RecordedEvent> recorded,
-        Dictionary<string, RecordedEvent> pending, PromptRegistry prompts)
+    private static ApplyResult Apply(AppendRequest request, AppendBatch batch, Dictionary<string, RecordedEvent> recorded,
+        Dictionary<string, PendingEntry> pending, PromptRegistry prompts)
     {
         var invalid = new FieldErrors();
         var conflicts = new FieldErrors();
@@ -121,7 +121,8 @@ public sealed partial class LedgerWriter(
         {
             var incoming = request.Events[i];
             var id = incoming.Draft.EventId;
-            if (recorded.TryGetValue(id, out var earlier) || pending.TryGetValue(id, out earlier))
+            var earlier = recorded.GetValueOrDefault(id) ?? (pending.TryGetValue(id, out var p) ? RecordedEvent.From(p) : null);
+            if (earlier is not null)
             {
                 if (earlier.IsSameEvent(incoming.Draft, out var reason)) receipts[i] = earlier.Receipt(duplicate: true);
                 else conflicts.Add($"{incoming.Path}.id", $"an event with this id was already recorded at sequence {earlier.Sequence} {reason}");
@@ -129,21 +130,31 @@ public sealed partial class LedgerWriter(
             }
             stage.Check(incoming, invalid, conflicts);
         }
-        if (invalid.Any || conflicts.Any) return new Rejected(invalid, conflicts);
+        if (invalid.Any || conflicts.Any) return new ApplyResult(new Rejected(invalid, conflicts), receipts, []);
 
         var sequences = new Dictionary<string, long>(StringComparer.Ordinal);
+        var fresh = new List<(int Index, PendingEntry Entry)>();
         for (var i = 0; i < request.Events.Count; i++)
         {
             if (receipts[i] is not null) continue;
-            var draft = request.Events[i].Draft;
-            var entry = batch.Add(draft);
-            var stored = new RecordedEvent(entry.Sequence, entry.Envelope, batch.RecordedAtUtc, entry.Salt, entry.LeafHash, draft.EventId);
-            pending[draft.EventId] = stored;
-            sequences[draft.EventId] = entry.Sequence;
-            receipts[i] = stored.Receipt(duplicate: false);
+            var entry = batch.Add(request.Events[i].Draft);
+            pending[entry.EventId] = entry;
+            sequences[entry.EventId] = entry.Sequence;
+            fresh.Add((i, entry));
         }
         stage.Commit(sequences);
-        return new Appended(receipts!);
+        return new ApplyResult(null, receipts, fresh);
+    }
+
+    /// <summary>A request's outcome; receipts of new entries are filled in once the batch has rendered their leaf hashes.</summary>
+    private sealed record ApplyResult(Rejected? Rejection, Receipt?[] Receipts, List<(int Index, PendingEntry Entry)> Fresh)
+    {
+        public AppendOutcome Outcome()
+        {
+            if (Rejection is not null) return Rejection;
+            foreach (var (index, entry) in Fresh) Receipts[index] = RecordedEvent.From(entry).Receipt(duplicate: false);
+            return new Appended(Receipts!);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A group commit of {Requests} requests failed; retrying each request alone")]

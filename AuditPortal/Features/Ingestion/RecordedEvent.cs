@@ -1,4 +1,5 @@
 using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Ledger.Appending;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Ingestion;
@@ -24,6 +25,10 @@ internal sealed record RecordedEvent(long Sequence, byte[] Envelope, DateTime Re
             r => new RecordedEvent(r.Sequence, r.Envelope, DateTime.SpecifyKind(r.RecordedAt, DateTimeKind.Utc), r.Salt, r.LeafHash, r.EventId),
             StringComparer.Ordinal);
     }
+
+    /// <summary>An entry appended earlier in the same group commit, not yet committed.</summary>
+    public static RecordedEvent From(PendingEntry entry) =>
+        new(entry.Sequence, entry.Envelope, entry.RecordedAtUtc, entry.Salt, entry.LeafHash, entry.EventId);
 
     public bool IsSameEvent(EventDraft resend, out string reason)
     {
