@@ -42,7 +42,13 @@ public abstract class DurabilityTests(LedgerProvider provider)
             }
         })).ToList();
 
-        while (acknowledged.Count < 600) await Task.Delay(20);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (acknowledged.Count < 600)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"only {acknowledged.Count} events were acknowledged within 2 minutes");
+            Assert.False(server.HasExited, "the portal exited before it was killed");
+            await Task.Delay(20);
+        }
         server.Kill(entireProcessTree: true); // SIGKILL: no shutdown hooks, no final checkpoint
         await server.WaitForExitAsync();
         await stop.CancelAsync();
