@@ -16,9 +16,13 @@ namespace AuditPortal;
 public static class PortalComposition
 {
     /// <summary>Services every verb and the web host share: the ledger and its single writer.</summary>
-    public static IServiceCollection AddLedgerWriting(this IServiceCollection services, IConfiguration configuration, string settingsFolder)
+    public static IServiceCollection AddLedgerWriting(this IServiceCollection services, IConfiguration configuration, string settingsFolder,
+        bool backgroundCheckpoints = false)
     {
-        services.AddLedger(configuration, settingsFolder);
+        services.AddLedger(configuration, settingsFolder, backgroundCheckpoints);
+        // Registered before the writer and the checkpointer so that it stops after them: its final
+        // TRUNCATE checkpoint then sees their last writes.
+        if (backgroundCheckpoints) services.AddHostedService<SqliteCheckpointService>();
         services.AddSingleton<CheckpointSignal>();
         services.AddSingleton<CheckpointPublisher>();
         services.AddSingleton<LedgerWriter>();
@@ -35,7 +39,7 @@ public static class PortalComposition
     public static WebApplicationBuilder AddAuditPortal(this WebApplicationBuilder builder)
     {
         var settingsFolder = PortalConfiguration.AddSettingsFiles(builder.Configuration, builder.Environment.ContentRootPath, builder.Environment.EnvironmentName);
-        builder.Services.AddLedgerWriting(builder.Configuration, settingsFolder);
+        builder.Services.AddLedgerWriting(builder.Configuration, settingsFolder, backgroundCheckpoints: true);
 
         if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue("AuditPortal:Demo:LoadOnFirstRun", true))
             builder.Services.AddHostedService<DemoSeeder>();

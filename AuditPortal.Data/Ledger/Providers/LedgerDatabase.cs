@@ -8,19 +8,22 @@ namespace AuditPortal.Data.Ledger.Providers;
 /// </summary>
 public static class LedgerDatabase
 {
-    public static DbContextOptions<TContext> Options<TContext>(string connectionString) where TContext : LedgerDbContext
+    public static DbContextOptions<TContext> Options<TContext>(string connectionString, bool backgroundCheckpoints = false)
+        where TContext : LedgerDbContext
     {
         var builder = new DbContextOptionsBuilder<TContext>();
-        Configure(builder, ProviderOf(typeof(TContext)), connectionString);
+        Configure(builder, ProviderOf(typeof(TContext)), connectionString, backgroundCheckpoints);
         return builder.Options;
     }
 
-    public static void Configure(DbContextOptionsBuilder builder, LedgerProvider provider, string connectionString)
+    /// <param name="backgroundCheckpoints">SQLite only: leave WAL checkpoints to <see cref="SqliteWalCheckpoint"/> run by the host.</param>
+    public static void Configure(DbContextOptionsBuilder builder, LedgerProvider provider, string connectionString, bool backgroundCheckpoints = false)
     {
         switch (provider)
         {
             case LedgerProvider.Sqlite:
-                builder.UseSqlite(connectionString).AddInterceptors(SqliteConnectionSetup.Instance);
+                builder.UseSqlite(connectionString).AddInterceptors(
+                    backgroundCheckpoints ? SqliteConnectionSetup.BackgroundCheckpoints : SqliteConnectionSetup.AutomaticCheckpoints);
                 break;
             case LedgerProvider.Postgres:
                 builder.UseNpgsql(connectionString);
@@ -38,12 +41,12 @@ public static class LedgerDatabase
     public static LedgerDbContext Open(LedgerProvider provider, string connectionString) => Factory(provider, connectionString)();
 
     /// <summary>Builds the options once and returns a cheap way to open contexts with them.</summary>
-    public static Func<LedgerDbContext> Factory(LedgerProvider provider, string connectionString)
+    public static Func<LedgerDbContext> Factory(LedgerProvider provider, string connectionString, bool backgroundCheckpoints = false)
     {
         switch (provider)
         {
             case LedgerProvider.Sqlite:
-                var sqlite = Options<SqliteLedgerDbContext>(connectionString);
+                var sqlite = Options<SqliteLedgerDbContext>(connectionString, backgroundCheckpoints);
                 return () => new SqliteLedgerDbContext(sqlite);
             case LedgerProvider.Postgres:
                 var postgres = Options<PostgresLedgerDbContext>(connectionString);

@@ -10,7 +10,9 @@ namespace AuditPortal.Features.Ledger;
 public static class LedgerServiceCollectionExtensions
 {
     /// <summary>Options, database, signing key and appender: everything the web host and every CLI verb share.</summary>
-    public static IServiceCollection AddLedger(this IServiceCollection services, IConfiguration configuration, string settingsFolder)
+    /// <param name="backgroundCheckpoints">SQLite: the host checkpoints the WAL in the background (<see cref="SqliteCheckpointService"/>).</param>
+    public static IServiceCollection AddLedger(this IServiceCollection services, IConfiguration configuration, string settingsFolder,
+        bool backgroundCheckpoints = false)
     {
         services.AddOptions<PortalOptions>()
             .Bind(configuration.GetSection(PortalOptions.Section))
@@ -18,7 +20,8 @@ public static class LedgerServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
         services.TryAddSingletonTimeProvider();
         services.AddSingleton(sp => LedgerLocation.From(sp.GetRequiredService<IOptions<PortalOptions>>().Value, settingsFolder));
-        services.AddSingleton<IDbContextFactory<LedgerDbContext>, LedgerDbContextFactory>();
+        services.AddSingleton<IDbContextFactory<LedgerDbContext>>(sp =>
+            new LedgerDbContextFactory(sp.GetRequiredService<LedgerLocation>(), backgroundCheckpoints));
         services.AddSingleton<SigningKeyHolder>();
         services.AddSingleton(sp => new LedgerAppender(sp.GetRequiredService<SigningKeyHolder>().Signer, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<LedgerStartup>();
@@ -48,9 +51,9 @@ public sealed record LedgerLocation(LedgerProvider Provider, string ConnectionSt
 }
 
 /// <summary>One short-lived context per unit of work, for whichever provider is configured.</summary>
-public sealed class LedgerDbContextFactory(LedgerLocation location) : IDbContextFactory<LedgerDbContext>
+public sealed class LedgerDbContextFactory(LedgerLocation location, bool backgroundCheckpoints) : IDbContextFactory<LedgerDbContext>
 {
-    private readonly Func<LedgerDbContext> _open = LedgerDatabase.Factory(location.Provider, location.ConnectionString);
+    private readonly Func<LedgerDbContext> _open = LedgerDatabase.Factory(location.Provider, location.ConnectionString, backgroundCheckpoints);
 
     public LedgerDbContext CreateDbContext() => _open();
 }
