@@ -54,9 +54,14 @@ public static class RawInsert
     ];
     private static readonly string[] ContentColumns = ["sequence", "salt", "content"];
 
-    public static async Task<RawResult> RunAsync(BenchProvider provider, string connectionString, RowShape shape, int rows, int rowsPerTransaction)
+    /// <param name="prefillChunks">The warm-up's chunks: rows like them are inserted first, untimed, so the
+    /// timed rows meet indexes as full as the portal's were (the events' times restart with each chunk).</param>
+    public static async Task<RawResult> RunAsync(BenchProvider provider, string connectionString, RowShape shape, int rows, int rowsPerTransaction,
+        IReadOnlyList<int> prefillChunks)
     {
-        var data = Build(shape, rows);
+        var prefill = prefillChunks.Sum();
+        var all = Build(shape, [.. prefillChunks, rows]);
+        var data = all[prefill..];
         await using var connection = RowShape.Open(provider, connectionString);
         await connection.OpenAsync();
         if (provider == BenchProvider.Sqlite)
@@ -64,6 +69,12 @@ public static class RawInsert
             await using var pragma = connection.CreateCommand();
             pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
             await pragma.ExecuteNonQueryAsync();
+        }
+
+        if (prefill > 0)
+        {
+            if (provider == BenchProvider.Sqlite) InsertSqlite((SqliteConnection)connection, all[..prefill], 1000);
+            else await InsertPostgresAsync((NpgsqlConnection)connection, all[..prefill], 1000);
         }
 
         var cpu = CpuSampler.Start();
@@ -76,7 +87,7 @@ public static class RawInsert
         await using var count = connection.CreateCommand();
         count.CommandText = "SELECT count(*) FROM ledger_entries";
         var stored = Convert.ToInt64(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-        if (stored != rows) throw new InvalidOperationException($"Raw insert stored {stored} rows, expected {rows}.");
+        if (stored != prefill + rows) throw new InvalidOperationException($"Raw insert stored {stored} rows, expected {prefill + rows}.");
         return new RawResult(rows, clock.Elapsed, use);
     }
 
@@ -154,25 +165,30 @@ public static class RawInsert
         return command;
     }
 
-    /// <summary>Rows like the portal's: the indexed columns vary as the bench's events do; the blobs are random (incompressible).</summary>
-    private static Row[] Build(RowShape shape, int count)
+    /// <summary>
+    /// Rows like the portal's: the indexed columns vary as the bench's events do (times restart with
+    /// each chunk, as EventFactory's do); the blobs are random (incompressible).
+    /// </summary>
+    private static Row[] Build(RowShape shape, IReadOnlyList<int> chunks)
     {
+        var count = chunks.Sum();
         var random = new Random(12345);
         var applications = new[] { "support-bot", "claims-triage", "sales-assistant" };
         var models = new[] { ("gpt-4o-2024-08-06", "openai"), ("claude-sonnet-4-5", "anthropic"), ("gemini-2.5-pro", "gcp.gemini") };
         var epoch = DateTime.UtcNow.AddHours(-1);
         var rows = new Row[count];
+        var indexInChunk = chunks.SelectMany(size => Enumerable.Range(0, size)).ToArray();
         for (var i = 0; i < count; i++)
         {
-            var (model, provider) = models[i % models.Length];
+            var (model, provider) = models[indexInChunk[i] % models.Length];
             var id = $"raw-{i:D8}-";
             rows[i] = new Row(
                 Sequence: i,
                 EventId: id + new string('x', Math.Max(0, shape.EventIdChars - id.Length)),
-                OccurredAt: epoch.AddMilliseconds(i),
+                OccurredAt: epoch.AddMilliseconds(indexInChunk[i]),
                 RecordedAt: epoch.AddMilliseconds(i + 500),
-                ActorId: $"user-{i % 500:D4}",
-                Application: applications[i % applications.Length],
+                ActorId: $"user-{indexInChunk[i] % 500:D4}",
+                Application: applications[indexInChunk[i] % applications.Length],
                 Model: model,
                 Provider: provider,
                 SearchText: RandomText(random, shape.SearchTextChars),
