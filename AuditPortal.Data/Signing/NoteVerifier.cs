@@ -1,4 +1,3 @@
-using System.Text;
 using NSec.Cryptography;
 
 namespace AuditPortal.Data.Signing;
@@ -60,6 +59,4 @@ public sealed class NoteVerifier
         error = "";
         return true;
     }
-
-    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace AuditPortal.Tests.Infrastructure;
@@ -73,8 +71,4 @@ public static class Events
         Assert.True(response.IsSuccessStatusCode, $"GET {url} failed: {(int)response.StatusCode} {text}");
         return JsonNode.Parse(text)!.AsObject();
     }
-
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
-
-    public static Task<T?> ReadAsync<T>(HttpResponseMessage response) => response.Content.ReadFromJsonAsync<T>(Json);
 }

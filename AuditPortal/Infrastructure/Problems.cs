@@ -10,8 +10,6 @@ public static class Problems
     public static ValidationProblem Validation(FieldErrors errors, string detail = "Nothing was stored; fix the fields listed in errors and resend.") =>
         TypedResults.ValidationProblem(errors.ToDictionary(), detail, title: "The request is invalid", type: ProblemTypes.Validation);
 
-    public static ValidationProblem Validation(string field, string message) => Validation(Single(field, message));
-
     public static ProblemHttpResult Conflict(FieldErrors errors) => TypedResults.Problem(new ProblemDetails
     {
         Status = StatusCodes.Status409Conflict,
@@ -30,16 +28,6 @@ public static class Problems
 
     public static ProblemHttpResult NotFound(string title, string detail) => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, title, detail);
 
-    public static ProblemHttpResult Unavailable(string detail) => Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable,
-        "The ledger is unavailable", detail);
-
-    public static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
+    private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
         TypedResults.Problem(new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail });
-
-    private static FieldErrors Single(string field, string message)
-    {
-        var errors = new FieldErrors();
-        errors.Add(field, message);
-        return errors;
-    }
 }

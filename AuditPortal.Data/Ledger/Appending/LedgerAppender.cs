@@ -16,7 +16,6 @@ public sealed class LedgerAppender(NoteSigner signer, TimeProvider time)
     private readonly Lock _cacheLock = new();
     private (long Size, byte[] Root, CompactRange Tree)? _cache;
 
-    public NoteSigner Signer => signer;
     public string Origin => signer.Name;
 
     /// <summary>Starts a batch. Call inside <see cref="LedgerDbContext.BeginAppendTransactionAsync"/>.</summary>

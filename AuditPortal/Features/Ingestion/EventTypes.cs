@@ -20,8 +20,6 @@ public static partial class EventTypes
 
     public static bool IsCustom(string type) => CustomPattern().IsMatch(type);
 
-    public static bool IsPromptDecision(string type) => type is PromptApproved or PromptRejected or PromptPublished;
-
     private static readonly string[] Common = ["id", "type", "occurredAt", "actor", "application", "sessionId", "traceId", "spanId", "attributes"];
 
     private static readonly IReadOnlySet<string> LlmCallFields =

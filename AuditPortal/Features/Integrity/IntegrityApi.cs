@@ -70,7 +70,7 @@ public static class IntegrityApi
 
         var plan = ProofPlan.Inclusion(sequence!.Value, treeSize);
         var nodes = await TreeReader.ReadNodesAsync(db, plan.RequiredNodes.Append(new NodeId(0, sequence.Value))
-            .Concat(CompactRangeNodes(treeSize)), cancellationToken);
+            .Concat(CompactRange.EdgeNodes(treeSize)), cancellationToken);
         return TypedResults.Ok(new InclusionProof(
             sequence.Value, treeSize,
             Convert.ToHexStringLower(nodes[new NodeId(0, sequence.Value)]),
@@ -96,8 +96,6 @@ public static class IntegrityApi
         var path = await TreeReader.ProveAsync(db, ProofPlan.Consistency(from!.Value, to!.Value), cancellationToken);
         return TypedResults.Ok(new ConsistencyProof(from.Value, to.Value, [.. path.Select(Convert.ToHexStringLower)]));
     }
-
-    private static IEnumerable<NodeId> CompactRangeNodes(long size) => CompactRange.EdgeNodes(size);
 
     private static long? ReadSize(IQueryCollection query, string name, bool required, FieldErrors errors)
     {

@@ -9,8 +9,6 @@ public sealed class SigningKeyHolder : IDisposable
 
     public NoteSigner Signer => _signer ?? throw new InvalidOperationException("The signing key has not been loaded; LedgerStartup must run first.");
 
-    public bool IsLoaded => _signer is not null;
-
     internal void Set(NoteSigner signer) => _signer = signer;
 
     public void Dispose() => _signer?.Dispose();
