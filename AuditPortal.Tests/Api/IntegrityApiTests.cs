@@ -20,6 +20,7 @@ public abstract class IntegrityApiTests(PortalFixture fixture)
         var current = await TreeSizeAsync();
         var second = await WaitForCheckpointAsync(current);
 
+        var proofReadsBefore = await ProofReadsAsync();
         // Inclusion of each receipt in the later checkpoint, with nothing but the receipt and public data.
         foreach (var receipt in receipts)
         {
@@ -35,6 +36,9 @@ public abstract class IntegrityApiTests(PortalFixture fixture)
         var consistencyPath = consistency["path"]!.AsArray().Select(h => Convert.FromHexString((string)h!)).ToList();
         var result = MerkleProofs.VerifyConsistency(first.TreeSize, second.TreeSize, first.RootHash, second.RootHash, consistencyPath);
         Assert.True(result.IsValid, result.Reason);
+
+        // Every proof handed out was recorded as the auditor's access.
+        Assert.Equal(proofReadsBefore + receipts.Count + 1, await ProofReadsAsync());
     }
 
     [Fact]
@@ -73,6 +77,9 @@ public abstract class IntegrityApiTests(PortalFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync());
     }
+
+    private Task<long> ProofReadsAsync() => fixture.Ledger.ScalarAsync(
+        "SELECT COUNT(*) FROM ledger_entries WHERE type = 'access' AND actor_id = 'auditor' AND search_text LIKE '%proofs.%'");
 
     private async Task<long> TreeSizeAsync() => await fixture.Ledger.ScalarAsync("SELECT MAX(tree_size) FROM ledger_seals");
 

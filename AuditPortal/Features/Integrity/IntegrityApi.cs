@@ -1,6 +1,7 @@
 using System.Globalization;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Merkle;
+using AuditPortal.Features.Access;
 using AuditPortal.Features.ApiKeys;
 using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Ledger;
@@ -52,7 +53,7 @@ public static class IntegrityApi
     private static ContentHttpResult VerifierKey(SigningKeyHolder keys) => TypedResults.Text(keys.Signer.Verifier + "\n", TextPlain);
 
     private static async Task<Results<Ok<InclusionProof>, ValidationProblem>> InclusionAsync(
-        HttpContext http, IDbContextFactory<LedgerDbContext> factory, CancellationToken cancellationToken)
+        HttpContext http, IDbContextFactory<LedgerDbContext> factory, AccessRecorder access, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var sequence = ReadSize(http.Request.Query, "sequence", required: true, errors);
@@ -68,7 +69,15 @@ public static class IntegrityApi
         else if (sequence >= treeSize) errors.Add("sequence", $"must be below treeSize {treeSize}");
         if (errors.Any) return Problems.Validation(errors);
 
-        var plan = ProofPlan.Inclusion(sequence!.Value, treeSize);
+        // A leaf hash lets someone who guesses an envelope confirm it: reading one is an access.
+        await access.RecordAsync(ApiKeyPrincipal.Actor(http.User), "proofs.inclusion", new Dictionary<string, string>
+        {
+            ["sequence"] = sequence!.Value.ToString(CultureInfo.InvariantCulture),
+            ["treeSize"] = treeSize.ToString(CultureInfo.InvariantCulture),
+            ["via"] = "api",
+        }, cancellationToken);
+
+        var plan = ProofPlan.Inclusion(sequence.Value, treeSize);
         var nodes = await TreeReader.ReadNodesAsync(db, plan.RequiredNodes.Append(new NodeId(0, sequence.Value))
             .Concat(CompactRange.EdgeNodes(treeSize)), cancellationToken);
         return TypedResults.Ok(new InclusionProof(
@@ -79,7 +88,7 @@ public static class IntegrityApi
     }
 
     private static async Task<Results<Ok<ConsistencyProof>, ValidationProblem>> ConsistencyAsync(
-        HttpContext http, IDbContextFactory<LedgerDbContext> factory, CancellationToken cancellationToken)
+        HttpContext http, IDbContextFactory<LedgerDbContext> factory, AccessRecorder access, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         var from = ReadSize(http.Request.Query, "from", required: true, errors);
@@ -93,7 +102,14 @@ public static class IntegrityApi
         if (from > to) errors.Add("from", "must not be greater than to");
         if (errors.Any) return Problems.Validation(errors);
 
-        var path = await TreeReader.ProveAsync(db, ProofPlan.Consistency(from!.Value, to!.Value), cancellationToken);
+        await access.RecordAsync(ApiKeyPrincipal.Actor(http.User), "proofs.consistency", new Dictionary<string, string>
+        {
+            ["from"] = from!.Value.ToString(CultureInfo.InvariantCulture),
+            ["to"] = to!.Value.ToString(CultureInfo.InvariantCulture),
+            ["via"] = "api",
+        }, cancellationToken);
+
+        var path = await TreeReader.ProveAsync(db, ProofPlan.Consistency(from.Value, to.Value), cancellationToken);
         return TypedResults.Ok(new ConsistencyProof(from.Value, to.Value, [.. path.Select(Convert.ToHexStringLower)]));
     }
 
