@@ -225,9 +225,6 @@ namespace AuditPortal.Data.Migrations.Sqlite
                     b.HasKey("Sequence")
                         .HasName("pk_ledger_entries");
 
-                    b.HasIndex("ActorId")
-                        .HasDatabaseName("ix_ledger_entries_actor_id");
-
                     b.HasIndex("Application")
                         .HasDatabaseName("ix_ledger_entries_application");
 
@@ -244,11 +241,11 @@ namespace AuditPortal.Data.Migrations.Sqlite
                     b.HasIndex("Type")
                         .HasDatabaseName("ix_ledger_entries_type");
 
-                    b.HasIndex("OccurredAt", "Sequence")
-                        .HasDatabaseName("ix_ledger_entries_occurred_at_sequence");
-
                     b.HasIndex("PromptName", "PromptVersion")
                         .HasDatabaseName("ix_ledger_entries_prompt_name_prompt_version");
+
+                    b.HasIndex("OccurredAt", "Sequence", "ActorId")
+                        .HasDatabaseName("ix_ledger_entries_occurred_at_sequence_actor_id");
 
                     b.ToTable("ledger_entries", (string)null);
                 });
