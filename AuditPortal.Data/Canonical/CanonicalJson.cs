@@ -53,7 +53,10 @@ public static class CanonicalJson
 
     private static void WriteObject(JsonObject obj, IBufferWriter<byte> output) => WriteObject(obj.ToList(), output);
 
-    /// <summary>Writes the properties as one canonical object, without reparenting their nodes.</summary>
+    /// <summary>
+    /// Writes the properties as one canonical object, without reparenting their nodes. A member whose
+    /// value is a <see cref="Hole"/> is written as its key and colon only.
+    /// </summary>
     public static void WriteObject(IEnumerable<KeyValuePair<string, JsonNode?>> members, IBufferWriter<byte> output)
     {
         var properties = members.ToArray();
@@ -71,7 +74,8 @@ public static class CanonicalJson
             }
             WriteString(properties[i].Key, output);
             WriteAscii(output, ":");
-            Write(properties[i].Value, output);
+            if (properties[i].Value is JsonValue value && value.TryGetValue<Hole>(out var hole)) hole.MarkAt(output);
+            else Write(properties[i].Value, output);
         }
         WriteAscii(output, "}");
     }
@@ -149,6 +153,21 @@ public static class CanonicalJson
         for (var i = 0; i < ascii.Length; i++) span[i] = (byte)ascii[i];
         output.Advance(ascii.Length);
     }
+}
+
+/// <summary>
+/// A member value left out of <see cref="CanonicalJson.WriteObject"/>'s output, so that a caller can
+/// prepare an object once and splice that value in later; the writer records where it belongs.
+/// </summary>
+public sealed class Hole
+{
+    public int Offset { get; private set; } = -1;
+
+    public JsonValue AsValue() => JsonValue.Create(this)!;
+
+    internal void MarkAt(IBufferWriter<byte> output) => Offset = output is ArrayBufferWriter<byte> buffer
+        ? buffer.WrittenCount
+        : throw new InvalidOperationException("A hole's offset is known only when writing to an ArrayBufferWriter.");
 }
 
 public sealed class CanonicalJsonException(string message) : Exception(message);

@@ -17,16 +17,22 @@ public static class Envelope
     public const int Version = 1;
     private static readonly byte[] ContentDomain = Encoding.ASCII.GetBytes("auditportal/content/v1\0");
 
-    public static byte[] Render(EventDraft draft, long sequence, DateTime recordedAtUtc, ReadOnlySpan<byte> commitment)
+    public static byte[] Render(EventDraft draft, long sequence, DateTime recordedAtUtc, ReadOnlySpan<byte> commitment) =>
+        Template(draft, commitment).Render(sequence, recordedAtUtc);
+
+    /// <summary>The envelope with its two ledger-assigned values, <c>sequence</c> and <c>recordedAt</c>, left open.</summary>
+    internal static OpenEnvelope Template(EventDraft draft, ReadOnlySpan<byte> commitment)
     {
+        var sequence = new Hole();
+        var recordedAt = new Hole();
         var properties = new List<KeyValuePair<string, JsonNode?>>(draft.Fields.Count + 10)
         {
             new("v", Version),
-            new("sequence", sequence),
+            new("sequence", sequence.AsValue()),
             new("id", draft.EventId),
             new("type", draft.Type),
             new("occurredAt", Timestamps.ToCanonical(draft.OccurredAtUtc)),
-            new("recordedAt", Timestamps.ToCanonical(recordedAtUtc)),
+            new("recordedAt", recordedAt.AsValue()),
             new("actor", draft.Actor.ToJson()),
             new("submittedBy", draft.SubmittedBy.ToJson()),
             new("content", "sha256:" + Convert.ToHexStringLower(commitment)),
@@ -39,7 +45,7 @@ public static class Envelope
         }
         var buffer = new ArrayBufferWriter<byte>(512);
         CanonicalJson.WriteObject(properties, buffer);
-        return buffer.WrittenSpan.ToArray();
+        return new OpenEnvelope(buffer.WrittenSpan.ToArray(), sequence.Offset, recordedAt.Offset);
     }
 
     /// <summary>SHA-256("auditportal/content/v1\0" ‖ salt ‖ canonical content bytes).</summary>

@@ -91,6 +91,47 @@ public partial class EnvelopeTests
         Assert.Equal(2, root.GetProperty("attributes").GetProperty("retries").GetInt32());
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(9L)]
+    [InlineData(10L)]
+    [InlineData(123_456_789L)]
+    [InlineData(CanonicalJson.MaxSafeInteger)]
+    public void APreparedEnvelopeCompletedLaterEqualsTheCanonicalJsonOfTheWholeObject(long sequence)
+    {
+        var draft = Draft();
+        var commitment = Envelope.Commitment(Salt, draft.Content);
+        var recordedAt = new DateTime(2027, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(sequence % 10_000_000);
+        var whole = new JsonObject
+        {
+            ["v"] = 1,
+            ["sequence"] = sequence,
+            ["id"] = draft.EventId,
+            ["type"] = draft.Type,
+            ["occurredAt"] = Timestamps.ToCanonical(draft.OccurredAtUtc),
+            ["recordedAt"] = Timestamps.ToCanonical(recordedAt),
+            ["actor"] = draft.Actor.ToJson(),
+            ["submittedBy"] = draft.SubmittedBy.ToJson(),
+            ["content"] = "sha256:" + Convert.ToHexStringLower(commitment),
+        };
+        foreach (var (key, value) in draft.Fields) whole[key] = value.DeepClone();
+
+        var completed = Envelope.Template(draft, commitment).Render(sequence, recordedAt);
+
+        Assert.Equal(Encoding.UTF8.GetString(CanonicalJson.Serialize(whole)), Encoding.UTF8.GetString(completed));
+    }
+
+    [Theory]
+    [InlineData(-1L)]
+    [InlineData(CanonicalJson.MaxSafeInteger + 1)]
+    public void APreparedEnvelopeRefusesSequencesOutsideTheCanonicalRange(long sequence)
+    {
+        var draft = Draft();
+        var open = Envelope.Template(draft, Envelope.Commitment(Salt, draft.Content));
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => open.Render(sequence, RecordedAt));
+    }
+
     [Fact]
     public void TheEnvelopeIsExactlyTheCanonicalJsonOfItsFields()
     {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Merkle;
 
@@ -6,8 +5,8 @@ namespace AuditPortal.Data.Ledger.Appending;
 
 /// <summary>
 /// The entries one append transaction adds. Positions are assigned as entries are added; the
-/// envelopes and hashes are rendered together, in parallel, when the batch is written, because that
-/// is the writer's largest serial cost (docs/benchmarks.md). The tree is then extended in order.
+/// prepared envelopes are completed and hashed together, in parallel, when the batch is written.
+/// The tree is then extended in order.
 /// </summary>
 public sealed class AppendBatch
 {
@@ -35,10 +34,12 @@ public sealed class AppendBatch
 
     internal CompactRange Tree => _rendered ? _tree : throw new InvalidOperationException("Render the batch first.");
 
-    public PendingEntry Add(EventDraft draft)
+    public PendingEntry Add(EventDraft draft) => Add(new PreparedEvent(draft));
+
+    public PendingEntry Add(PreparedEvent prepared)
     {
         if (_rendered) throw new InvalidOperationException("The batch has been written; start a new one.");
-        var entry = new PendingEntry(draft, NextSequence, RandomNumberGenerator.GetBytes(32), RecordedAtUtc);
+        var entry = new PendingEntry(prepared, NextSequence, RecordedAtUtc);
         _pending.Add(entry);
         return entry;
     }
@@ -57,24 +58,23 @@ public sealed class AppendBatch
     }
 }
 
-/// <summary>An entry with its position and salt; its envelope and leaf hash are rendered on first use.</summary>
+/// <summary>A prepared event with its position; its envelope and leaf hash are completed on first use.</summary>
 public sealed class PendingEntry
 {
+    private readonly PreparedEvent _prepared;
     private byte[]? _envelope;
     private byte[]? _leafHash;
-    private string? _searchText;
 
-    internal PendingEntry(EventDraft draft, long sequence, byte[] salt, DateTime recordedAtUtc)
+    internal PendingEntry(PreparedEvent prepared, long sequence, DateTime recordedAtUtc)
     {
-        Draft = draft;
+        _prepared = prepared;
         Sequence = sequence;
-        Salt = salt;
         RecordedAtUtc = recordedAtUtc;
     }
 
-    public EventDraft Draft { get; }
+    public EventDraft Draft => _prepared.Draft;
     public long Sequence { get; }
-    public byte[] Salt { get; }
+    public byte[] Salt => _prepared.Salt;
     public DateTime RecordedAtUtc { get; }
     public string EventId => Draft.EventId;
     public byte[] Envelope { get { Render(); return _envelope!; } }
@@ -83,8 +83,7 @@ public sealed class PendingEntry
     internal void Render()
     {
         if (_leafHash is not null) return;
-        var envelope = Ledger.Envelope.Render(Draft, Sequence, RecordedAtUtc, Ledger.Envelope.Commitment(Salt, Draft.Content));
-        _searchText = Ledger.Envelope.SearchText(Draft);
+        var envelope = _prepared.RenderEnvelope(Sequence, RecordedAtUtc);
         _envelope = envelope;
         _leafHash = MerkleHash.Leaf(envelope);
     }
@@ -107,7 +106,7 @@ public sealed class PendingEntry
             Provider = Draft.Provider,
             PromptName = Draft.PromptName,
             PromptVersion = Draft.PromptVersion,
-            SearchText = _searchText!,
+            SearchText = _prepared.SearchText,
             Envelope = _envelope!,
             LeafHash = _leafHash!,
         };
