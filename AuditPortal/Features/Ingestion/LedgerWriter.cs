@@ -27,7 +27,8 @@ public sealed partial class LedgerWriter(
 
     public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
     {
-        var request = new AppendRequest(events);
+        // Rendering happens here, on the caller's thread, so the single writer only fills in positions.
+        var request = new AppendRequest(events, [.. events.Select(e => new PreparedEvent(e.Draft))]);
         try
         {
             await _queue.Writer.WriteAsync(request, cancellationToken);
@@ -137,7 +138,7 @@ public sealed partial class LedgerWriter(
         for (var i = 0; i < request.Events.Count; i++)
         {
             if (receipts[i] is not null) continue;
-            var entry = batch.Add(request.Events[i].Draft);
+            var entry = batch.Add(request.Prepared[i]);
             pending[entry.EventId] = entry;
             sequences[entry.EventId] = entry.Sequence;
             fresh.Add((i, entry));
@@ -163,9 +164,10 @@ public sealed partial class LedgerWriter(
     [LoggerMessage(Level = LogLevel.Error, Message = "Appending {Events} events failed; nothing was stored")]
     private static partial void LogAppendFailed(ILogger logger, Exception exception, int events);
 
-    private sealed class AppendRequest(IReadOnlyList<IncomingEvent> events)
+    private sealed class AppendRequest(IReadOnlyList<IncomingEvent> events, PreparedEvent[] prepared)
     {
         public IReadOnlyList<IncomingEvent> Events { get; } = events;
+        public PreparedEvent[] Prepared { get; } = prepared;
         public TaskCompletionSource<AppendOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
