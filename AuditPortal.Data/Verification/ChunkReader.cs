@@ -1,23 +1,31 @@
 using System.Data.Common;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using SQLitePCL;
 
 namespace AuditPortal.Data.Verification;
 
 /// <summary>
 /// Reads the ledger for the verifier in chunks of consecutive sequences: entries with their content
 /// (one joined, streamed query), the tree nodes they complete and the seals that cover them. Plain
-/// ADO.NET for the per-entry rows, because EF's materialisation alone would cost more than hashing
-/// (docs/benchmarks.md). Every statement is fixed text; the only input, a position, is a parameter.
+/// ADO.NET for the per-entry rows, because EF's materialisation alone would cost more than hashing;
+/// on SQLite, SQLite's own statement API, copying each blob into a reused arena, because
+/// Microsoft.Data.Sqlite allocates an array per blob and that cost more than reading and hashing
+/// together (docs/benchmarks.md). Every statement is fixed text; the only input, a position, is a
+/// parameter.
 /// </summary>
 internal sealed class ChunkReader
 {
     private readonly LedgerDbContext _db;
     private readonly string _entriesSql;
     private readonly string _nodesSql;
+    // Two arenas, alternating: the verifier checks one chunk while the next is read into the other.
+    private readonly ByteArena[] _arenas = [new(), new()];
+    private int _chunksRead;
     private long _sealsReadUpTo;
 
     public ChunkReader(LedgerDbContext db, int chunkSize)
@@ -41,6 +49,25 @@ internal sealed class ChunkReader
         var connection = _db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open) await _db.Database.OpenConnectionAsync(cancellationToken);
 
+        var arena = _arenas[_chunksRead++ % _arenas.Length];
+        arena.Reset();
+        var (entries, nodes) = connection is SqliteConnection sqlite
+            ? ReadSqlite(sqlite, start, arena)
+            : await ReadAdoAsync(connection, start, cancellationToken);
+        if (entries.Count == 0) return null;
+        var last = entries[^1].Sequence;
+
+        var sealedUpTo = _sealsReadUpTo;
+        var seals = await _db.Seals.AsNoTracking()
+            .Where(s => s.TreeSize > sealedUpTo && s.FirstSequence <= last)
+            .OrderBy(s => s.TreeSize)
+            .ToListAsync(cancellationToken);
+        if (seals.Count > 0) _sealsReadUpTo = seals[^1].TreeSize;
+        return new Chunk(entries, nodes, seals);
+    }
+
+    private async Task<(List<EntryRow>, List<NodeRow>)> ReadAdoAsync(DbConnection connection, long start, CancellationToken cancellationToken)
+    {
         var entries = new List<EntryRow>();
         await using (var command = Command(connection, _entriesSql, ("start", start)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -55,23 +82,66 @@ internal sealed class ChunkReader
                     reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4)));
             }
         }
-        if (entries.Count == 0) return null;
-        var last = entries[^1].Sequence;
-
         var nodes = new List<NodeRow>();
-        await using (var command = Command(connection, _nodesSql, ("from", start * 64), ("to", (last + 1) * 64)))
+        if (entries.Count == 0) return (entries, nodes);
+        await using (var command = Command(connection, _nodesSql, ("from", start * 64), ("to", (entries[^1].Sequence + 1) * 64)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken)) nodes.Add(new NodeRow(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
         }
+        return (entries, nodes);
+    }
 
-        var sealedUpTo = _sealsReadUpTo;
-        var seals = await _db.Seals.AsNoTracking()
-            .Where(s => s.TreeSize > sealedUpTo && s.FirstSequence <= last)
-            .OrderBy(s => s.TreeSize)
-            .ToListAsync(cancellationToken);
-        if (seals.Count > 0) _sealsReadUpTo = seals[^1].TreeSize;
-        return new Chunk(entries, nodes, seals);
+    private (List<EntryRow>, List<NodeRow>) ReadSqlite(SqliteConnection connection, long start, ByteArena arena)
+    {
+        var database = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
+        var entries = new List<EntryRow>();
+        using (var statement = Prepare(database, _entriesSql))
+        {
+            Check(database, raw.sqlite3_bind_int64(statement, 1, start));
+            while (Step(database, statement))
+            {
+                entries.Add(new EntryRow(
+                    raw.sqlite3_column_int64(statement, 0),
+                    arena.Copy(raw.sqlite3_column_blob(statement, 1)),
+                    arena.Copy(raw.sqlite3_column_blob(statement, 2)),
+                    Blob(statement, 3, arena),
+                    Blob(statement, 4, arena)));
+            }
+        }
+        var nodes = new List<NodeRow>();
+        if (entries.Count == 0) return (entries, nodes);
+        using (var statement = Prepare(database, _nodesSql))
+        {
+            Check(database, raw.sqlite3_bind_int64(statement, 1, start * 64));
+            Check(database, raw.sqlite3_bind_int64(statement, 2, (entries[^1].Sequence + 1) * 64));
+            while (Step(database, statement))
+                nodes.Add(new NodeRow(raw.sqlite3_column_int64(statement, 0), arena.Copy(raw.sqlite3_column_blob(statement, 1))));
+        }
+        return (entries, nodes);
+    }
+
+    private static ReadOnlyMemory<byte>? Blob(sqlite3_stmt statement, int column, ByteArena arena) =>
+        raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : arena.Copy(raw.sqlite3_column_blob(statement, column));
+
+    private static sqlite3_stmt Prepare(sqlite3 database, string sql)
+    {
+        Check(database, raw.sqlite3_prepare_v2(database, sql, out var statement));
+        return statement;
+    }
+
+    private static bool Step(sqlite3 database, sqlite3_stmt statement)
+    {
+        var result = raw.sqlite3_step(statement);
+        if (result == raw.SQLITE_ROW) return true;
+        if (result == raw.SQLITE_DONE) return false;
+        Check(database, result);
+        return false;
+    }
+
+    private static void Check(sqlite3 database, int result)
+    {
+        if (result != raw.SQLITE_OK) throw new SqliteException(raw.sqlite3_errmsg(database).utf8_to_string(), result);
     }
 
     private DbCommand Command(DbConnection connection, string sql, params (string Name, long Value)[] parameters)
@@ -93,6 +163,7 @@ internal sealed class ChunkReader
 
 internal sealed record Chunk(List<EntryRow> Entries, List<NodeRow> Nodes, List<LedgerSeal> Seals);
 
-internal sealed record EntryRow(long Sequence, byte[] Envelope, byte[] LeafHash, byte[]? Salt, byte[]? Content);
+internal readonly record struct EntryRow(
+    long Sequence, ReadOnlyMemory<byte> Envelope, ReadOnlyMemory<byte> LeafHash, ReadOnlyMemory<byte>? Salt, ReadOnlyMemory<byte>? Content);
 
-internal sealed record NodeRow(long Key, byte[] Hash);
+internal readonly record struct NodeRow(long Key, ReadOnlyMemory<byte> Hash);

@@ -170,18 +170,18 @@ public sealed class LedgerVerifier
             Parallel.For(0, entries.Count, i =>
             {
                 var entry = entries[i];
-                var leaf = MerkleHash.Leaf(entry.Envelope);
+                var leaf = MerkleHash.Leaf(entry.Envelope.Span);
                 Span<byte> claimed = stackalloc byte[64];
-                if (!EnvelopeFields.TryRead(entry.Envelope, out var sequence, claimed))
+                if (!EnvelopeFields.TryRead(entry.Envelope.Span, out var sequence, claimed))
                 {
                     results[i] = new EntryCheck(leaf, -1, ContentState.Unreadable);
                     return;
                 }
                 var state = ContentState.Missing;
-                if (entry.Content is not null && entry.Salt is not null)
+                if (entry is { Content: { } content, Salt: { } salt })
                 {
                     Span<byte> actual = stackalloc byte[64];
-                    Convert.TryToHexStringLower(Ledger.Envelope.Commitment(entry.Salt, entry.Content), actual, out _);
+                    Convert.TryToHexStringLower(Ledger.Envelope.Commitment(salt.Span, content.Span), actual, out _);
                     state = actual.SequenceEqual(claimed) ? ContentState.Ok : ContentState.Mismatch;
                 }
                 results[i] = new EntryCheck(leaf, sequence, state);
@@ -221,7 +221,7 @@ public sealed class LedgerVerifier
                     $"the entry stored at {position} is the envelope of sequence {check.EnvelopeSequence} (rows moved or swapped)", position));
                 return;
             }
-            if (!check.LeafHash.AsSpan().SequenceEqual(entry.LeafHash))
+            if (!check.LeafHash.AsSpan().SequenceEqual(entry.LeafHash.Span))
             {
                 Fail(new VerificationFailure(FailureKind.LeafMismatch, "the envelope bytes do not hash to the stored leaf hash (envelope edited)", position));
                 return;
@@ -299,7 +299,7 @@ public sealed class LedgerVerifier
                     ReportNode(missing, stored[i].Key < recomputed[i].Key ? "is stored but should not exist" : "is missing");
                     return;
                 }
-                if (!stored[i].Hash.AsSpan().SequenceEqual(recomputed[i].Hash))
+                if (!stored[i].Hash.Span.SequenceEqual(recomputed[i].Hash.Span))
                 {
                     ReportNode(NodeId.FromStorageKey(stored[i].Key), "has the wrong hash");
                     return;
