@@ -22,6 +22,7 @@ public static class PortalComposition
         services.AddLedger(configuration, settingsFolder, backgroundCheckpoints);
         // Registered before the writer and the checkpointer so that it stops after them: its final
         // TRUNCATE checkpoint then sees their last writes.
+        services.AddSingleton<AppendGate>();
         if (backgroundCheckpoints) services.AddHostedService<SqliteCheckpointService>();
         services.AddSingleton<CheckpointSignal>();
         services.AddSingleton<CheckpointPublisher>();

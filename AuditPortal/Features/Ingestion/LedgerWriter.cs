@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Appending;
 using AuditPortal.Features.Integrity;
+using AuditPortal.Features.Ledger;
 using AuditPortal.Features.Prompts;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,6 +18,7 @@ public sealed partial class LedgerWriter(
     IDbContextFactory<LedgerDbContext> factory,
     LedgerAppender appender,
     CheckpointSignal checkpoints,
+    AppendGate gate,
     ILogger<LedgerWriter> logger) : BackgroundService
 {
     /// <summary>Upper bound of events per transaction, so one commit stays short.</summary>
@@ -89,6 +91,7 @@ public sealed partial class LedgerWriter(
     {
         // Deliberately no cancellation: a transaction that has begun runs to commit or rollback.
         var ct = CancellationToken.None;
+        using var turn = await gate.EnterAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         await using var transaction = await db.BeginAppendTransactionAsync(ct);
         var batch = await appender.BeginAsync(db, ct);
