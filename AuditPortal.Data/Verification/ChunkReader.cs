@@ -21,6 +21,7 @@ namespace AuditPortal.Data.Verification;
 internal sealed class ChunkReader
 {
     private readonly LedgerDbContext _db;
+    private readonly int _chunkSize;
     private readonly string _entriesSql;
     private readonly string _nodesSql;
     // Two arenas, alternating: the verifier checks one chunk while the next is read into the other.
@@ -31,6 +32,7 @@ internal sealed class ChunkReader
     public ChunkReader(LedgerDbContext db, int chunkSize)
     {
         _db = db;
+        _chunkSize = chunkSize;
         var sql = db.GetService<ISqlGenerationHelper>();
         string P(string name) => sql.GenerateParameterNamePlaceholder(name);
         var paging = db.Provider == LedgerProvider.SqlServer
@@ -68,7 +70,7 @@ internal sealed class ChunkReader
 
     private async Task<(List<EntryRow>, List<NodeRow>)> ReadAdoAsync(DbConnection connection, long start, CancellationToken cancellationToken)
     {
-        var entries = new List<EntryRow>();
+        var entries = new List<EntryRow>(_chunkSize);
         await using (var command = Command(connection, _entriesSql, ("start", start)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -82,7 +84,7 @@ internal sealed class ChunkReader
                     reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4)));
             }
         }
-        var nodes = new List<NodeRow>();
+        var nodes = new List<NodeRow>(_chunkSize);
         if (entries.Count == 0) return (entries, nodes);
         await using (var command = Command(connection, _nodesSql, ("from", start * 64), ("to", (entries[^1].Sequence + 1) * 64)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -95,7 +97,7 @@ internal sealed class ChunkReader
     private (List<EntryRow>, List<NodeRow>) ReadSqlite(SqliteConnection connection, long start, ByteArena arena)
     {
         var database = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
-        var entries = new List<EntryRow>();
+        var entries = new List<EntryRow>(_chunkSize);
         using (var statement = Prepare(database, _entriesSql))
         {
             Check(database, raw.sqlite3_bind_int64(statement, 1, start));
@@ -109,7 +111,7 @@ internal sealed class ChunkReader
                     Blob(statement, 4, arena)));
             }
         }
-        var nodes = new List<NodeRow>();
+        var nodes = new List<NodeRow>(_chunkSize);
         if (entries.Count == 0) return (entries, nodes);
         using (var statement = Prepare(database, _nodesSql))
         {

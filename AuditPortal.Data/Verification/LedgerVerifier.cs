@@ -13,6 +13,8 @@ namespace AuditPortal.Data.Verification;
 /// </summary>
 public sealed class LedgerVerifier
 {
+    // Small enough that a chunk's row and result arrays stay off the large-object heap, whose
+    // allocations cost a full collection each; big enough that a query per chunk costs little.
     private const int ChunkSize = 8192;
     private readonly Dictionary<uint, NoteVerifier> _keys;
     private readonly string _origin;
@@ -135,18 +137,17 @@ public sealed class LedgerVerifier
         public async Task StreamEntriesAsync(LedgerDbContext db, CancellationToken cancellationToken)
         {
             var reader = new ChunkReader(db, ChunkSize);
-            // Read the next chunk while this one is hashed, so the database and both cores stay busy.
-            // Task.Run because some providers (Microsoft.Data.Sqlite) complete "async" reads synchronously.
-            var next = Task.Run(() => reader.ReadAsync(0, cancellationToken), cancellationToken);
+            // The next chunk is read, hashed and its seals checked while this one goes through the
+            // in-order checks, so the database and both cores stay busy. Task.Run because some
+            // providers (Microsoft.Data.Sqlite) complete "async" reads synchronously.
+            var next = Task.Run(() => PrepareAsync(reader, 0, cancellationToken), cancellationToken);
             try
             {
-                while (!_stopped && await next is { } chunk)
+                while (!_stopped && await next is { } prepared)
                 {
+                    var (chunk, computed, views) = prepared;
                     var from = chunk.Entries[^1].Sequence + 1;
-                    next = Task.Run(() => reader.ReadAsync(from, cancellationToken), cancellationToken);
-                    var computed = ComputeInParallel(chunk.Entries);
-                    var views = new SealView[chunk.Seals.Count];
-                    Parallel.For(0, views.Length, i => views[i] = CheckSeal(chunk.Seals[i]));
+                    next = Task.Run(() => PrepareAsync(reader, from, cancellationToken), cancellationToken);
                     foreach (var view in views) _seals.Enqueue(view);
                     _sealCount += views.Length;
 
@@ -162,6 +163,17 @@ public sealed class LedgerVerifier
                 try { await next; }
                 catch (Exception) when (_stopped || cancellationToken.IsCancellationRequested) { }
             }
+        }
+
+        /// <summary>Everything about a chunk that does not depend on the entries before it.</summary>
+        private async Task<(Chunk Chunk, EntryCheck[] Computed, SealView[] Seals)?> PrepareAsync(ChunkReader reader, long from,
+            CancellationToken cancellationToken)
+        {
+            if (await reader.ReadAsync(from, cancellationToken) is not { } chunk) return null;
+            var computed = ComputeInParallel(chunk.Entries);
+            var views = new SealView[chunk.Seals.Count];
+            Parallel.For(0, views.Length, i => views[i] = CheckSeal(chunk.Seals[i]));
+            return (chunk, computed, views);
         }
 
         private static EntryCheck[] ComputeInParallel(List<EntryRow> entries)
