@@ -14,14 +14,21 @@ internal sealed class ByteArena
 
     public ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> bytes)
     {
-        if (_buffer.Length - _used < bytes.Length)
+        var slice = Reserve(bytes.Length);
+        bytes.CopyTo(slice);
+        return slice;
+    }
+
+    /// <summary>Room for <paramref name="length"/> bytes, for a reader that fills it in.</summary>
+    public ArraySegment<byte> Reserve(int length)
+    {
+        if (_buffer.Length - _used < length)
         {
-            _buffer = new byte[Math.Max(_buffer.Length * 2, bytes.Length)];
+            _buffer = new byte[Math.Max(_buffer.Length * 2, length)];
             _used = 0;
         }
-        bytes.CopyTo(_buffer.AsSpan(_used));
-        var slice = new ReadOnlyMemory<byte>(_buffer, _used, bytes.Length);
-        _used += bytes.Length;
+        var slice = new ArraySegment<byte>(_buffer, _used, length);
+        _used += length;
         return slice;
     }
 }

@@ -12,10 +12,10 @@ namespace AuditPortal.Data.Verification;
 /// <summary>
 /// Reads the ledger for the verifier in chunks of consecutive sequences: entries with their content
 /// (one joined, streamed query), the tree nodes they complete and the seals that cover them. Plain
-/// ADO.NET for the per-entry rows, because EF's materialisation alone would cost more than hashing;
-/// on SQLite, SQLite's own statement API, copying each blob into a reused arena, because
-/// Microsoft.Data.Sqlite allocates an array per blob and that cost more than reading and hashing
-/// together (docs/benchmarks.md). Every statement is fixed text; the only input, a position, is a
+/// ADO.NET for the per-entry rows, because EF's materialisation alone would cost more than hashing,
+/// and on SQLite its own statement API, because Microsoft.Data.Sqlite allocates an array per blob.
+/// Blobs are copied into a reused arena, not into arrays of their own: per-blob arrays cost more
+/// than reading and hashing together (docs/benchmarks.md). Every statement is fixed text; the only input, a position, is a
 /// parameter.
 /// </summary>
 internal sealed class ChunkReader
@@ -40,7 +40,9 @@ internal sealed class ChunkReader
             : $"LIMIT {chunkSize}";
         _entriesSql =
             "SELECT e.sequence, e.envelope, e.leaf_hash, c.salt, c.content FROM ledger_entries e " +
-            "LEFT JOIN ledger_contents c ON c.sequence = e.sequence " +
+            // The bound on c repeats the one on e so that a merge join (PostgreSQL's choice once the
+            // tables are analysed) starts at the chunk instead of scanning every earlier content row.
+            $"LEFT JOIN ledger_contents c ON c.sequence = e.sequence AND c.sequence >= {P("start")} " +
             $"WHERE e.sequence >= {P("start")} ORDER BY e.sequence {paging}";
         _nodesSql = $"SELECT node_key, hash FROM tree_nodes WHERE node_key >= {P("from")} AND node_key < {P("to")} ORDER BY node_key";
     }
@@ -55,7 +57,7 @@ internal sealed class ChunkReader
         arena.Reset();
         var (entries, nodes) = connection is SqliteConnection sqlite
             ? ReadSqlite(sqlite, start, arena)
-            : await ReadAdoAsync(connection, start, cancellationToken);
+            : await ReadAdoAsync(connection, start, arena, cancellationToken);
         if (entries.Count == 0) return null;
         var last = entries[^1].Sequence;
 
@@ -68,7 +70,8 @@ internal sealed class ChunkReader
         return new Chunk(entries, nodes, seals);
     }
 
-    private async Task<(List<EntryRow>, List<NodeRow>)> ReadAdoAsync(DbConnection connection, long start, CancellationToken cancellationToken)
+    private async Task<(List<EntryRow>, List<NodeRow>)> ReadAdoAsync(DbConnection connection, long start, ByteArena arena,
+        CancellationToken cancellationToken)
     {
         var entries = new List<EntryRow>(_chunkSize);
         await using (var command = Command(connection, _entriesSql, ("start", start)))
@@ -78,10 +81,10 @@ internal sealed class ChunkReader
             {
                 entries.Add(new EntryRow(
                     reader.GetInt64(0),
-                    reader.GetFieldValue<byte[]>(1),
-                    reader.GetFieldValue<byte[]>(2),
-                    reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3),
-                    reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4)));
+                    Blob(reader, 1, arena),
+                    Blob(reader, 2, arena),
+                    reader.IsDBNull(3) ? null : Blob(reader, 3, arena),
+                    reader.IsDBNull(4) ? null : Blob(reader, 4, arena)));
             }
         }
         var nodes = new List<NodeRow>(_chunkSize);
@@ -89,9 +92,17 @@ internal sealed class ChunkReader
         await using (var command = Command(connection, _nodesSql, ("from", start * 64), ("to", (entries[^1].Sequence + 1) * 64)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken)) nodes.Add(new NodeRow(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
+            while (await reader.ReadAsync(cancellationToken)) nodes.Add(new NodeRow(reader.GetInt64(0), Blob(reader, 1, arena)));
         }
         return (entries, nodes);
+    }
+
+    /// <summary>A blob copied from the provider's row buffer into the arena, not into an array of its own.</summary>
+    private static ReadOnlyMemory<byte> Blob(DbDataReader reader, int ordinal, ByteArena arena)
+    {
+        var slice = arena.Reserve((int)reader.GetBytes(ordinal, 0, null, 0, 0));
+        var copied = reader.GetBytes(ordinal, 0, slice.Array, slice.Offset, slice.Count);
+        return copied == slice.Count ? slice : throw new InvalidOperationException("The provider returned fewer bytes than the blob holds.");
     }
 
     private (List<EntryRow>, List<NodeRow>) ReadSqlite(SqliteConnection connection, long start, ByteArena arena)
