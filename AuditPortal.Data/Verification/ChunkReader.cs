@@ -24,8 +24,8 @@ internal sealed class ChunkReader
     private readonly int _chunkSize;
     private readonly string _entriesSql;
     private readonly string _nodesSql;
-    // Two arenas, alternating: the verifier checks one chunk while the next is read into the other.
-    private readonly ByteArena[] _arenas = [new(), new()];
+    // Three arenas in turn: the verifier checks one chunk, hashes the next and reads the one after.
+    private readonly ByteArena[] _arenas = [new(), new(), new()];
     private int _chunksRead;
     private long _sealsReadUpTo;
 

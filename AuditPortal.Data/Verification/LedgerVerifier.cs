@@ -137,43 +137,56 @@ public sealed class LedgerVerifier
         public async Task StreamEntriesAsync(LedgerDbContext db, CancellationToken cancellationToken)
         {
             var reader = new ChunkReader(db, ChunkSize);
-            // The next chunk is read, hashed and its seals checked while this one goes through the
-            // in-order checks, so the database and both cores stay busy. Task.Run because some
-            // providers (Microsoft.Data.Sqlite) complete "async" reads synchronously.
-            var next = Task.Run(() => PrepareAsync(reader, 0, cancellationToken), cancellationToken);
+            // Three stages, each on its own chunk: reading (the database), hashing and seal signatures
+            // (both cores), and the in-order checks here. Task.Run because some providers
+            // (Microsoft.Data.Sqlite) complete "async" reads synchronously.
+            var step = Task.Run(() => PrepareAsync(reader, Task.Run(() => reader.ReadAsync(0, cancellationToken), cancellationToken), cancellationToken),
+                cancellationToken);
+            Task? pendingRead = null;
             try
             {
-                while (!_stopped && await next is { } prepared)
+                while (!_stopped)
                 {
-                    var (chunk, computed, views) = prepared;
-                    var from = chunk.Entries[^1].Sequence + 1;
-                    next = Task.Run(() => PrepareAsync(reader, from, cancellationToken), cancellationToken);
-                    foreach (var view in views) _seals.Enqueue(view);
-                    _sealCount += views.Length;
+                    var (prepared, nextRead) = await step;
+                    pendingRead = nextRead;
+                    if (prepared is not { } current) break;
+                    step = Task.Run(() => PrepareAsync(reader, nextRead, cancellationToken), cancellationToken);
+                    pendingRead = null;
 
-                    var recomputedNodes = new List<NodeRow>(chunk.Nodes.Count);
-                    for (var i = 0; i < chunk.Entries.Count && !_stopped; i++)
-                        CheckEntry(chunk.Entries[i], computed[i], recomputedNodes);
-                    CompareNodes(chunk.Nodes, recomputedNodes);
+                    foreach (var view in current.Seals) _seals.Enqueue(view);
+                    _sealCount += current.Seals.Length;
+                    var recomputedNodes = new List<NodeRow>(current.Chunk.Nodes.Count);
+                    for (var i = 0; i < current.Chunk.Entries.Count && !_stopped; i++)
+                        CheckEntry(current.Chunk.Entries[i], current.Computed[i], recomputedNodes);
+                    CompareNodes(current.Chunk.Nodes, recomputedNodes);
                 }
             }
             finally
             {
                 // The connection must be idle again before anyone else uses it.
-                try { await next; }
+                try
+                {
+                    if (pendingRead is null) (_, pendingRead) = await step;
+                    await pendingRead;
+                }
                 catch (Exception) when (_stopped || cancellationToken.IsCancellationRequested) { }
             }
         }
 
-        /// <summary>Everything about a chunk that does not depend on the entries before it.</summary>
-        private async Task<(Chunk Chunk, EntryCheck[] Computed, SealView[] Seals)?> PrepareAsync(ChunkReader reader, long from,
+        /// <summary>
+        /// Everything about a chunk that does not depend on the entries before it. Starts reading the
+        /// following chunk as soon as this one is in memory, and hands that read on.
+        /// </summary>
+        private async Task<(PreparedChunk? Prepared, Task<Chunk?> NextRead)> PrepareAsync(ChunkReader reader, Task<Chunk?> read,
             CancellationToken cancellationToken)
         {
-            if (await reader.ReadAsync(from, cancellationToken) is not { } chunk) return null;
+            if (await read is not { } chunk) return (null, read);
+            var from = chunk.Entries[^1].Sequence + 1;
+            var nextRead = Task.Run(() => reader.ReadAsync(from, cancellationToken), cancellationToken);
             var computed = ComputeInParallel(chunk.Entries);
             var views = new SealView[chunk.Seals.Count];
             Parallel.For(0, views.Length, i => views[i] = CheckSeal(chunk.Seals[i]));
-            return (chunk, computed, views);
+            return (new PreparedChunk(chunk, computed, views), nextRead);
         }
 
         private static EntryCheck[] ComputeInParallel(List<EntryRow> entries)
@@ -353,6 +366,7 @@ public sealed class LedgerVerifier
         }
     }
 
+    private sealed record PreparedChunk(Chunk Chunk, EntryCheck[] Computed, SealView[] Seals);
     private sealed record SealView(Ledger.Model.LedgerSeal Seal, string? Problem);
     private readonly record struct EntryCheck(byte[] LeafHash, long EnvelopeSequence, ContentState Content);
     private enum ContentState { Ok, Missing, Mismatch, Unreadable }
