@@ -1,6 +1,7 @@
 using System.Data.Common;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
+using AuditPortal.Data.Ledger.Providers;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -109,10 +110,10 @@ internal sealed class ChunkReader
     {
         var database = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
         var entries = new List<EntryRow>(_chunkSize);
-        using (var statement = Prepare(database, _entriesSql))
+        using (var statement = SqliteCall.Prepare(database, _entriesSql))
         {
-            Check(database, raw.sqlite3_bind_int64(statement, 1, start));
-            while (Step(database, statement))
+            SqliteCall.Check(database, raw.sqlite3_bind_int64(statement, 1, start));
+            while (SqliteCall.StepRow(database, statement))
             {
                 entries.Add(new EntryRow(
                     raw.sqlite3_column_int64(statement, 0),
@@ -124,11 +125,11 @@ internal sealed class ChunkReader
         }
         var nodes = new List<NodeRow>(_chunkSize);
         if (entries.Count == 0) return (entries, nodes);
-        using (var statement = Prepare(database, _nodesSql))
+        using (var statement = SqliteCall.Prepare(database, _nodesSql))
         {
-            Check(database, raw.sqlite3_bind_int64(statement, 1, start * 64));
-            Check(database, raw.sqlite3_bind_int64(statement, 2, (entries[^1].Sequence + 1) * 64));
-            while (Step(database, statement))
+            SqliteCall.Check(database, raw.sqlite3_bind_int64(statement, 1, start * 64));
+            SqliteCall.Check(database, raw.sqlite3_bind_int64(statement, 2, (entries[^1].Sequence + 1) * 64));
+            while (SqliteCall.StepRow(database, statement))
                 nodes.Add(new NodeRow(raw.sqlite3_column_int64(statement, 0), arena.Copy(raw.sqlite3_column_blob(statement, 1))));
         }
         return (entries, nodes);
@@ -136,26 +137,6 @@ internal sealed class ChunkReader
 
     private static ReadOnlyMemory<byte>? Blob(sqlite3_stmt statement, int column, ByteArena arena) =>
         raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : arena.Copy(raw.sqlite3_column_blob(statement, column));
-
-    private static sqlite3_stmt Prepare(sqlite3 database, string sql)
-    {
-        Check(database, raw.sqlite3_prepare_v2(database, sql, out var statement));
-        return statement;
-    }
-
-    private static bool Step(sqlite3 database, sqlite3_stmt statement)
-    {
-        var result = raw.sqlite3_step(statement);
-        if (result == raw.SQLITE_ROW) return true;
-        if (result == raw.SQLITE_DONE) return false;
-        Check(database, result);
-        return false;
-    }
-
-    private static void Check(sqlite3 database, int result)
-    {
-        if (result != raw.SQLITE_OK) throw new SqliteException(raw.sqlite3_errmsg(database).utf8_to_string(), result);
-    }
 
     private DbCommand Command(DbConnection connection, string sql, params (string Name, long Value)[] parameters)
     {
