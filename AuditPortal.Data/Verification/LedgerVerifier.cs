@@ -13,8 +13,8 @@ namespace AuditPortal.Data.Verification;
 /// </summary>
 public sealed class LedgerVerifier
 {
-    // Small enough that a chunk's row and result arrays stay off the large-object heap, whose
-    // allocations cost a full collection each; big enough that a query per chunk costs little.
+    // Entries per query. Three chunks are in memory at once (read, hashed, checked), ~10 MB each
+    // at the benchmark's 1.3 KB per entry; 1,024 and 16,384 were no faster on either provider.
     private const int ChunkSize = 8192;
     private readonly Dictionary<uint, NoteVerifier> _keys;
     private readonly string _origin;
