@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using AuditPortal.Data.Canonical;
 
 namespace AuditPortal.Data.Ledger;
@@ -50,6 +49,4 @@ internal sealed class OpenEnvelope
         source[_sequenceOffset..].CopyTo(target[(_sequenceOffset + RecordedAtLength + sequenceLength)..]);
         return result;
     }
-
-    public override string ToString() => Encoding.UTF8.GetString(_bytes);
 }

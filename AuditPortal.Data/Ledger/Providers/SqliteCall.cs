@@ -41,7 +41,8 @@ internal static class SqliteCall
     public static void StepDone(sqlite3 database, sqlite3_stmt statement)
     {
         var result = raw.sqlite3_step(statement);
-        if (result != raw.SQLITE_DONE) Check(database, result == raw.SQLITE_ROW ? raw.SQLITE_MISUSE : result);
+        if (result == raw.SQLITE_ROW) throw new InvalidOperationException("A statement expected to return nothing returned a row.");
+        if (result != raw.SQLITE_DONE) Check(database, result);
     }
 
     /// <summary>Steps a query; true while it has a row.</summary>
