@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -67,6 +68,46 @@ public abstract class IngestionApiTests(PortalFixture fixture)
         Assert.Equal("urn:auditportal:problem:conflict", (string)problem["type"]!);
         Assert.True(problem["errors"]!.AsObject().ContainsKey("events[1].id"));
         Assert.Equal(before, await Ledger.ScalarAsync("SELECT COUNT(*) FROM ledger_entries"));
+    }
+
+    [Fact]
+    public async Task TheSameIdFromTwoServicesIsTwoEvents()
+    {
+        using var other = await fixture.Portal.ClientWithKeyAsync("other-bot-" + Guid.NewGuid().ToString("N")[..8], ApiKeyScopes.Ingest);
+        var id = NewId();
+        var ours = (await Events.PostAsync(Ingest, Events.LlmCall(id, text: "ours")))["receipts"]![0]!;
+
+        var theirEvent = Events.LlmCall(id, text: "theirs");
+        var theirs = (await Events.PostAsync(other, theirEvent.DeepClone()))["receipts"]![0]!;
+        var theirResend = (await Events.PostAsync(other, theirEvent.DeepClone()))["receipts"]![0]!;
+
+        Assert.False((bool)theirs["duplicate"]!);
+        Assert.NotEqual((long)ours["sequence"]!, (long)theirs["sequence"]!);
+        Assert.True((bool)theirResend["duplicate"]!);
+        Assert.Equal((long)theirs["sequence"]!, (long)theirResend["sequence"]!);
+        await using var db = Ledger.OpenContext();
+        Assert.Equal(2, await db.Entries.CountAsync(e => e.EventId == id, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task AConflictingResendIs409AndRevealsNothingOfTheRecordedEvent()
+    {
+        using var other = await fixture.Portal.ClientWithKeyAsync("other-bot-" + Guid.NewGuid().ToString("N")[..8], ApiKeyScopes.Ingest);
+        var id = NewId();
+        var ours = Events.LlmCall(id, text: "ours", model: "secret-model-7");
+        await Events.PostAsync(Ingest, Events.LlmCall(NewId()), ours.DeepClone());
+        var recorded = (await Events.PostAsync(Ingest, ours.DeepClone()))["receipts"]![0]!;
+        await Events.PostAsync(other, Events.LlmCall(id, text: "theirs"));
+
+        var (status, problem) = await Events.SendAsync(Ingest, Events.Batch(Events.LlmCall(id, text: "edited")));
+
+        Assert.Equal(409, status);
+        Assert.Equal(["events[0].id"], problem["errors"]!.AsObject().Select(e => e.Key));
+        var text = $"{problem["title"]} {problem["detail"]} {problem["errors"]!.ToJsonString()}";
+        Assert.DoesNotMatch($@"\b{(long)recorded["sequence"]!}\b", text);
+        Assert.DoesNotContain("sequence", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain((string)recorded["leafHash"]!, text);
+        Assert.DoesNotContain("secret-model-7", text);
     }
 
     [Fact]
