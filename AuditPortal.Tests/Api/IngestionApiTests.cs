@@ -150,6 +150,38 @@ public abstract class IngestionApiTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task AHostileBatchGetsASmallProblemListingTheFirstHundredErrorsAndTheirCount()
+    {
+        // 1000 events, each with 1,380 unknown fields: just under the 10 MiB limit, 1,380,000 errors.
+        const int Fields = 1380;
+        const string Digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+        var names = Digits.SelectMany(a => Digits.Select(b => $"{a}{b}"))
+            .Concat(Digits.SelectMany(a => Digits.SelectMany(b => Digits.Select(c => $"{a}{b}{c}"))))
+            .Where(n => n != "id").Take(Fields).ToList();
+        var body = new StringBuilder("{\"events\":[");
+        for (var i = 0; i < 1000; i++)
+        {
+            if (i > 0) body.Append(',');
+            body.Append($$"""{"id":"h{{i}}","type":"access","occurredAt":"2026-01-01T00:00:00Z","actor":{"id":"u","kind":"user"}""");
+            foreach (var name in names) body.Append(",\"").Append(name).Append("\":0");
+            body.Append('}');
+        }
+        body.Append("]}");
+        Assert.InRange(Encoding.UTF8.GetByteCount(body.ToString()), 9_000_000, 10 * 1024 * 1024);
+
+        var response = await Ingest.PostAsync("/api/v1/events", Events.Raw(body.ToString()));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(text.Length < 32 * 1024, $"the problem body is {text.Length} characters");
+        var problem = JsonNode.Parse(text)!;
+        Assert.Equal(1000 * Fields, (int)problem["errorCount"]!);
+        Assert.True((bool)problem["errorsTruncated"]!);
+        Assert.Equal(100, problem["errors"]!.AsObject().Sum(e => e.Value!.AsArray().Count));
+        Assert.True(problem["errors"]!.AsObject().ContainsKey("events[0].00"));
+    }
+
+    [Fact]
     public async Task InvalidUtf8IsRejected()
     {
         var bytes = Encoding.UTF8.GetBytes("""{"events":[{"id":"a","type":"access","occurredAt":"2026-01-01T00:00:00Z","actor":{"id":"X","kind":"user"}}]}""");

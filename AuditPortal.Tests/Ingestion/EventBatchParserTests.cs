@@ -226,6 +226,26 @@ public class EventBatchParserTests
     }
 
     [Fact]
+    public void ErrorsAfterTheFirstHundredAreCountedButNotKept()
+    {
+        var events = Enumerable.Range(0, 30).Select(i =>
+        {
+            var e = Access($"acc-{i}");
+            for (var f = 0; f < 10; f++) e[$"unknown{f}"] = f;
+            return (JsonNode)e;
+        }).ToArray();
+
+        var result = ParseEvents(events);
+
+        Assert.False(result.IsValid);
+        Assert.Equal(300, result.Errors.Count);
+        Assert.True(result.Errors.Truncated);
+        var listed = result.Errors.ToDictionary();
+        Assert.Equal(FieldErrors.MaxListed, listed.Sum(e => e.Value.Length));
+        Assert.Equal("events[0].unknown0", listed.Keys.Order(StringComparer.Ordinal).First());
+    }
+
+    [Fact]
     public void EventsComeOutInRequestOrderWithTheirPaths()
     {
         var result = ParseEvents(LlmCall("a"), Access("b"), PromptCreated("c"), With(Access("d"), "type", "x-custom"));

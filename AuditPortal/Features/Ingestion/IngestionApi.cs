@@ -54,12 +54,12 @@ public static class IngestionApi
             if (body is null) return Problems.TooLarge(EventBatchParser.MaxBodyBytes);
             parsed = parser.Parse(body.Memory, ApiKeyPrincipal.Actor(http.User));
         }
-        if (!parsed.IsValid) return Problems.Validation(parsed.Errors);
+        if (!parsed.IsValid) return Problems.RejectedBatch(parsed.Errors);
 
         return await writer.AppendAsync(parsed.Events, cancellationToken) switch
         {
             Appended appended => TypedResults.Ok(new ReceiptsResponse(appended.Receipts)),
-            Rejected { Invalid.Any: true } rejected => Problems.Validation(rejected.Invalid),
+            Rejected { Invalid.Any: true } rejected => Problems.RejectedBatch(rejected.Invalid),
             Rejected rejected => Problems.Conflict(rejected.Conflicts),
             var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
         };
