@@ -226,6 +226,28 @@ public abstract class IngestionApiTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task CompressedBodiesAre415AndStoreNothing()
+    {
+        var before = await Ledger.ScalarAsync("SELECT COUNT(*) FROM ledger_entries");
+        var json = await Events.Batch(Events.LlmCall(NewId())).ReadAsByteArrayAsync();
+        using var packed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            await gzip.WriteAsync(json);
+        var content = new ByteArrayContent(packed.ToArray());
+        content.Headers.ContentType = new("application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+
+        var response = await Ingest.PostAsync("/api/v1/events", content);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("identity", response.Headers.TryGetValues("Accept-Encoding", out var accepted) ? string.Join(",", accepted) : null);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("urn:auditportal:problem:unsupported-media-type", (string)problem["type"]!);
+        Assert.Contains("gzip", (string)problem["detail"]!);
+        Assert.Equal(before, await Ledger.ScalarAsync("SELECT COUNT(*) FROM ledger_entries"));
+    }
+
+    [Fact]
     public async Task BodiesOverTenMebibytesAre413AndStoreNothing()
     {
         var before = await Ledger.ScalarAsync("SELECT COUNT(*) FROM ledger_entries");

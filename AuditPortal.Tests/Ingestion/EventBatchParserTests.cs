@@ -581,7 +581,8 @@ public class EventBatchParserTests
     [InlineData("1e400")]
     [InlineData("-1e400")]
     [InlineData("1e16")]
-    public void NumbersTooLargeForTheCanonicalProfileInAttributesAreRejected(string literal)
+    [InlineData("1e-400")]
+    public void NumbersOutsideTheCanonicalProfileInAttributesAreRejected(string literal)
     {
         var body = Body(With(Access(), "attributes", new JsonObject { ["n"] = 1234 })).Replace("1234", literal, StringComparison.Ordinal);
 

@@ -47,6 +47,10 @@ public static class Problems
         ProblemTypes.UnsupportedMediaType, "Unsupported content type",
         $"Send the body as application/json (UTF-8); got \"{contentType ?? "none"}\". Nothing was stored.");
 
+    public static ProblemHttpResult UnsupportedContentEncoding(string encoding) => Problem(StatusCodes.Status415UnsupportedMediaType,
+        ProblemTypes.UnsupportedMediaType, "Unsupported content encoding",
+        $"Send the body uncompressed (Content-Encoding identity or none); got \"{encoding}\". Nothing was stored.");
+
     public static ProblemHttpResult NotFound(string title, string detail) => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, title, detail);
 
     private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
