@@ -16,7 +16,7 @@ public static class IngestionApi
             .WithName("PostEvents")
             .WithTags("Ingestion")
             .WithSummary("Append a batch of 1–1000 events")
-            .WithDescription("Atomic: any invalid event rejects the whole batch and nothing is stored. Idempotent by event id. " +
+            .WithDescription("Atomic: any invalid event rejects the whole batch and nothing is stored. Idempotent by event id within the submitting service account. " +
                              "Receipts come back in request order once the batch is durable.")
             // Documented, not declared with Accepts(): that would let routing answer 415 before authentication.
             .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
