@@ -10,7 +10,8 @@ namespace AuditPortal.Data.Verification;
 /// <summary>
 /// Recomputes the whole ledger from the stored bytes and reports the first entry that fails and why
 /// (DESIGN.md §2). Trusts only the verifier keys it is given and, when available, the anchor directory:
-/// never the database's own hashes. Streams in chunks, so memory stays flat at any size.
+/// never the database's own hashes. Streams in chunks, so memory stays flat at any size apart from
+/// one 64-bit hash per entry for the duplicate-id check. Reads one snapshot (<see cref="LedgerSnapshot"/>).
 /// </summary>
 public sealed class LedgerVerifier
 {

@@ -336,7 +336,25 @@ public abstract class TamperTests(LedgerProvider provider) : IAsyncLifetime
     }
 }
 
-public sealed class SqliteTamperTests() : TamperTests(LedgerProvider.Sqlite);
+public sealed class SqliteTamperTests() : TamperTests(LedgerProvider.Sqlite)
+{
+    [Fact]
+    public async Task ACopyColumnHoldingTheRightBytesAsABlobIsNamed()
+    {
+        // SQLite compares a blob and a text as unequal, so `actor_id = 'alice'` no longer finds the row.
+        await using var ledger = await FilledLedger.CreateAsync(LedgerProvider.Sqlite);
+        var attacker = new Attacker(ledger);
+        const string filter = "SELECT COUNT(*) FROM ledger_entries WHERE sequence = 25 AND actor_id = 'alice'";
+        Assert.Equal(1, await ledger.ScalarAsync(filter));
+        await attacker.DisableTriggersAsync();
+        await attacker.ExecuteAsync("UPDATE ledger_entries SET actor_id = CAST(actor_id AS BLOB) WHERE sequence = 25");
+        Assert.Equal(0, await ledger.ScalarAsync(filter));
+
+        var failure = (await ledger.VerifyAsync()).FirstFailure!;
+        Assert.Equal((25L, FailureKind.CopyColumnMismatch), (failure.Sequence, failure.Kind));
+        Assert.Contains("column actor_id ", failure.Reason);
+    }
+}
 
 [Collection("postgres")]
 public sealed class PostgresTamperTests() : TamperTests(LedgerProvider.Postgres);
