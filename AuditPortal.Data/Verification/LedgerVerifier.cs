@@ -60,8 +60,8 @@ public sealed class LedgerVerifier
         // Every (submittedBy.id, id) seen, as a 64-bit hash; a repeat is confirmed from the envelopes at the end.
         private readonly HashSet<ulong> _scopes = [];
         private readonly List<long> _repeatedScopes = [];
-        // Checkpoint rows (size, note) for which no anchor file was read.
-        private readonly List<(long Size, string Note, byte[] Root)> _unanchored = [];
+        // Checkpoint rows (size, signed root) for which no anchor file was read.
+        private readonly List<(long Size, byte[] Root)> _unanchored = [];
         private readonly List<string> _warnings = [];
         private SealView? _seal;
         private long _lastSealSize;
@@ -96,7 +96,7 @@ public sealed class LedgerVerifier
                     continue;
                 }
                 AddSignedRoot(checkpoint, $"checkpoint {row.TreeSize}");
-                if (anchoredSizes is not null && !anchoredSizes.Contains(row.TreeSize)) _unanchored.Add((row.TreeSize, row.Note, row.RootHash));
+                if (anchoredSizes is not null && !anchoredSizes.Contains(row.TreeSize)) _unanchored.Add((row.TreeSize, row.RootHash));
             }
 
             if (anchors is null) return;
@@ -354,7 +354,7 @@ public sealed class LedgerVerifier
         {
             if (owner._anchors is null) return;
             var missing = new List<long>();
-            foreach (var (size, note, root) in _unanchored)
+            foreach (var (size, root) in _unanchored)
             {
                 var file = Path.Combine(owner._anchors.Path, AnchorDirectory.FileName(size));
                 if (!File.Exists(file)) { missing.Add(size); continue; }
