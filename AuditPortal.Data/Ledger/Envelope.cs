@@ -62,31 +62,6 @@ public static class Envelope
         return hash;
     }
 
-    /// <summary>Lower-cased string values of the envelope, for the timeline's text search.</summary>
-    public static string SearchText(EventDraft draft)
-    {
-        var values = new List<string> { draft.EventId, draft.Type, draft.Actor.Id, draft.SubmittedBy.Id };
-        if (draft.Actor.DisplayName is not null) values.Add(draft.Actor.DisplayName);
-        foreach (var field in draft.Fields.Values) CollectStrings(field, values);
-        var text = string.Join('\n', values).ToLowerInvariant();
-        return text.Length <= MaxSearchText ? text : text[..MaxSearchText];
-    }
-
+    /// <summary>The width of the search text column; <see cref="EnvelopeSearchText"/> derives its value.</summary>
     public const int MaxSearchText = 4000;
-
-    private static void CollectStrings(JsonNode? node, List<string> values)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var property in obj) CollectStrings(property.Value, values);
-                break;
-            case JsonArray array:
-                foreach (var item in array) CollectStrings(item, values);
-                break;
-            case JsonValue value when value.TryGetValue<string>(out var s):
-                values.Add(s);
-                break;
-        }
-    }
 }

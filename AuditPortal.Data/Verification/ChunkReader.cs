@@ -40,7 +40,10 @@ internal sealed class ChunkReader
             ? $"OFFSET 0 ROWS FETCH NEXT {chunkSize} ROWS ONLY"
             : $"LIMIT {chunkSize}";
         _entriesSql =
-            "SELECT e.sequence, e.envelope, e.leaf_hash, c.salt, c.content FROM ledger_entries e " +
+            "SELECT e.sequence, e.envelope, e.leaf_hash, c.salt, c.content, " +
+            // The copies of envelope fields that reads select on, in CopyColumn order.
+            "e.event_id, e.type, e.occurred_at, e.recorded_at, e.actor_id, e.actor_kind, e.submitted_by, " +
+            "e.application, e.model, e.provider, e.prompt_name, e.prompt_version, e.search_text FROM ledger_entries e " +
             // The bound on c repeats the one on e so that a merge join (PostgreSQL's choice once the
             // tables are analysed) starts at the chunk instead of scanning every earlier content row.
             $"LEFT JOIN ledger_contents c ON c.sequence = e.sequence AND c.sequence >= {P("start")} " +
@@ -84,8 +87,9 @@ internal sealed class ChunkReader
                     reader.GetInt64(0),
                     Blob(reader, 1, arena),
                     Blob(reader, 2, arena),
-                    reader.IsDBNull(3) ? null : Blob(reader, 3, arena),
-                    reader.IsDBNull(4) ? null : Blob(reader, 4, arena)));
+                    NullableBlob(reader, 3, arena),
+                    NullableBlob(reader, 4, arena),
+                    Copies(reader, arena)));
             }
         }
         var nodes = new List<NodeRow>(_chunkSize);
@@ -120,7 +124,8 @@ internal sealed class ChunkReader
                     arena.Copy(raw.sqlite3_column_blob(statement, 1)),
                     arena.Copy(raw.sqlite3_column_blob(statement, 2)),
                     Blob(statement, 3, arena),
-                    Blob(statement, 4, arena)));
+                    Blob(statement, 4, arena),
+                    Copies(statement, arena)));
             }
         }
         var nodes = new List<NodeRow>(_chunkSize);
@@ -135,8 +140,80 @@ internal sealed class ChunkReader
         return (entries, nodes);
     }
 
-    private static ReadOnlyMemory<byte>? Blob(sqlite3_stmt statement, int column, ByteArena arena) =>
-        raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : arena.Copy(raw.sqlite3_column_blob(statement, column));
+    private const int FirstCopyColumn = 5;
+
+    /// <summary>The copy columns as the provider hands them over: strings and times as typed values.</summary>
+    private static CopyColumns Copies(DbDataReader reader, ByteArena arena)
+    {
+        ReadOnlyMemory<byte>? Text(CopyColumn column)
+        {
+            var ordinal = FirstCopyColumn + (int)column;
+            if (reader.IsDBNull(ordinal)) return null;
+            var text = reader.GetString(ordinal);
+            var slice = arena.Reserve(System.Text.Encoding.UTF8.GetByteCount(text));
+            System.Text.Encoding.UTF8.GetBytes(text, slice);
+            return slice;
+        }
+        StoredTime Time(CopyColumn column)
+        {
+            var ordinal = FirstCopyColumn + (int)column;
+            return reader.IsDBNull(ordinal) ? new StoredTime(null, default) : new StoredTime(reader.GetDateTime(ordinal).Ticks, default);
+        }
+        var version = FirstCopyColumn + (int)CopyColumn.PromptVersion;
+        return new CopyColumns(
+            Text(CopyColumn.EventId), Text(CopyColumn.Type), Time(CopyColumn.OccurredAt), Time(CopyColumn.RecordedAt),
+            Text(CopyColumn.ActorId), Text(CopyColumn.ActorKind), Text(CopyColumn.SubmittedBy),
+            Text(CopyColumn.Application), Text(CopyColumn.Model), Text(CopyColumn.Provider), Text(CopyColumn.PromptName),
+            reader.IsDBNull(version) ? null : Convert.ToInt64(reader.GetValue(version), System.Globalization.CultureInfo.InvariantCulture),
+            Text(CopyColumn.SearchText), WrongTypes: 0);
+    }
+
+    /// <summary>
+    /// The copy columns as SQLite stores them. SQLite keeps any value in any column and compares values
+    /// of different storage classes as unequal, so a right-looking value of the wrong type (a blob in a
+    /// text column) hides a row from filters as well as a wrong value does: it counts as a mismatch.
+    /// Times are kept as the stored text, which queries compare textually.
+    /// </summary>
+    private static CopyColumns Copies(sqlite3_stmt statement, ByteArena arena)
+    {
+        var wrongTypes = 0;
+        ReadOnlyMemory<byte>? Text(CopyColumn column)
+        {
+            var ordinal = FirstCopyColumn + (int)column;
+            var type = raw.sqlite3_column_type(statement, ordinal);
+            if (type == raw.SQLITE_NULL) return null;
+            if (type != raw.SQLITE_TEXT) wrongTypes |= 1 << (int)column;
+            return arena.Copy(raw.sqlite3_column_blob(statement, ordinal));
+        }
+        StoredTime Time(CopyColumn column) => new(null, Text(column));
+        long? version = null;
+        var versionOrdinal = FirstCopyColumn + (int)CopyColumn.PromptVersion;
+        switch (raw.sqlite3_column_type(statement, versionOrdinal))
+        {
+            case raw.SQLITE_NULL: break;
+            case raw.SQLITE_INTEGER: version = raw.sqlite3_column_int64(statement, versionOrdinal); break;
+            default: wrongTypes |= 1 << (int)CopyColumn.PromptVersion; break;
+        }
+        return new CopyColumns(
+            Text(CopyColumn.EventId), Text(CopyColumn.Type), Time(CopyColumn.OccurredAt), Time(CopyColumn.RecordedAt),
+            Text(CopyColumn.ActorId), Text(CopyColumn.ActorKind), Text(CopyColumn.SubmittedBy),
+            Text(CopyColumn.Application), Text(CopyColumn.Model), Text(CopyColumn.Provider), Text(CopyColumn.PromptName),
+            version, Text(CopyColumn.SearchText), wrongTypes);
+    }
+
+    // Not "IsNull ? null : blob": that conditional's type is ReadOnlyMemory<byte>, and null converts
+    // to it (through byte[]) as an empty blob, so a deleted content row read as edited content.
+    private static ReadOnlyMemory<byte>? Blob(sqlite3_stmt statement, int column, ByteArena arena)
+    {
+        if (raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL) return null;
+        return arena.Copy(raw.sqlite3_column_blob(statement, column));
+    }
+
+    private static ReadOnlyMemory<byte>? NullableBlob(DbDataReader reader, int ordinal, ByteArena arena)
+    {
+        if (reader.IsDBNull(ordinal)) return null;
+        return Blob(reader, ordinal, arena);
+    }
 
     private DbCommand Command(DbConnection connection, string sql, params (string Name, long Value)[] parameters)
     {
@@ -158,6 +235,7 @@ internal sealed class ChunkReader
 internal sealed record Chunk(List<EntryRow> Entries, List<NodeRow> Nodes, List<LedgerSeal> Seals);
 
 internal readonly record struct EntryRow(
-    long Sequence, ReadOnlyMemory<byte> Envelope, ReadOnlyMemory<byte> LeafHash, ReadOnlyMemory<byte>? Salt, ReadOnlyMemory<byte>? Content);
+    long Sequence, ReadOnlyMemory<byte> Envelope, ReadOnlyMemory<byte> LeafHash, ReadOnlyMemory<byte>? Salt, ReadOnlyMemory<byte>? Content,
+    CopyColumns Copies);
 
 internal readonly record struct NodeRow(long Key, ReadOnlyMemory<byte> Hash);

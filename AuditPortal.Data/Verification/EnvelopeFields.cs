@@ -1,51 +1,270 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using AuditPortal.Data.Ledger;
 
 namespace AuditPortal.Data.Verification;
 
-/// <summary>Reads the two envelope fields the verifier needs without building a document or allocating.</summary>
+/// <summary>
+/// Reads, in one pass and without building a document, what the verifier needs from an envelope: its
+/// sequence, its content commitment, which copy columns of its row disagree with it, and a hash of its
+/// idempotency scope (submittedBy.id, id).
+/// </summary>
 internal static class EnvelopeFields
 {
-    private static ReadOnlySpan<byte> SequenceName => "sequence"u8;
-    private static ReadOnlySpan<byte> ContentName => "content"u8;
     private static ReadOnlySpan<byte> CommitmentPrefix => "sha256:"u8;
 
+    // How the appender has SQLite store a DateTime (SqliteCall); queries compare the text.
+    private const string SqliteTimeFormat = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF";
+
+    [ThreadStatic] private static char[]? _searchText;
+    [ThreadStatic] private static byte[]? _searchTextUtf8;
+
     /// <param name="commitmentHex">The lowercase hex of the content commitment, as UTF-8 (64 bytes).</param>
-    public static bool TryRead(ReadOnlySpan<byte> envelope, out long sequence, Span<byte> commitmentHex)
+    /// <param name="mismatches">A bit per <see cref="CopyColumn"/> that disagrees with the envelope.</param>
+    /// <param name="scope">A 64-bit hash of the canonical submittedBy.id and id.</param>
+    public static bool TryRead(ReadOnlySpan<byte> envelope, in CopyColumns stored, out long sequence, Span<byte> commitmentHex,
+        out int mismatches, out ulong scope)
     {
         sequence = -1;
+        mismatches = stored.WrongTypes;
+        scope = 0;
         var haveCommitment = false;
+        // Columns the envelope must supply; any left unseen cannot match.
+        var unseen = Bit(CopyColumn.EventId) | Bit(CopyColumn.Type) | Bit(CopyColumn.OccurredAt) | Bit(CopyColumn.RecordedAt)
+                     | Bit(CopyColumn.ActorId) | Bit(CopyColumn.ActorKind) | Bit(CopyColumn.SubmittedBy);
+        // Optional columns: null unless the envelope has the field.
+        if (stored.Application is not null) mismatches |= Bit(CopyColumn.Application);
+        if (stored.Model is not null) mismatches |= Bit(CopyColumn.Model);
+        if (stored.Provider is not null) mismatches |= Bit(CopyColumn.Provider);
+        if (stored.PromptName is not null) mismatches |= Bit(CopyColumn.PromptName);
+        if (stored.PromptVersion is not null) mismatches |= Bit(CopyColumn.PromptVersion);
+        ReadOnlySpan<byte> id = default, submitter = default;
         try
         {
             var reader = new Utf8JsonReader(envelope);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-            // Canonical envelopes are flat at the top level apart from small objects; stop once both are found.
-            while ((sequence < 0 || !haveCommitment) && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals(SequenceName))
+                var field = Field(ref reader);
+                reader.Read();
+                switch (field)
                 {
-                    reader.Read();
-                    if (!reader.TryGetInt64(out sequence) || sequence < 0) return false;
-                }
-                else if (reader.ValueTextEquals(ContentName))
-                {
-                    reader.Read();
-                    if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return false;
-                    var value = reader.ValueSpan;
-                    if (!value.StartsWith(CommitmentPrefix) || value.Length != CommitmentPrefix.Length + 64) return false;
-                    value[CommitmentPrefix.Length..].CopyTo(commitmentHex);
-                    haveCommitment = true;
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
+                    case TopField.Sequence:
+                        if (!reader.TryGetInt64(out sequence) || sequence < 0) return false;
+                        break;
+                    case TopField.Content:
+                        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return false;
+                        var value = reader.ValueSpan;
+                        if (!value.StartsWith(CommitmentPrefix) || value.Length != CommitmentPrefix.Length + 64) return false;
+                        value[CommitmentPrefix.Length..].CopyTo(commitmentHex);
+                        haveCommitment = true;
+                        break;
+                    case TopField.Id:
+                        id = reader.ValueSpan;
+                        Text(ref reader, stored.EventId, CopyColumn.EventId, ref mismatches, ref unseen);
+                        break;
+                    case TopField.Type:
+                        Text(ref reader, stored.Type, CopyColumn.Type, ref mismatches, ref unseen);
+                        break;
+                    case TopField.OccurredAt:
+                        Time(ref reader, stored.OccurredAt, CopyColumn.OccurredAt, ref mismatches, ref unseen);
+                        break;
+                    case TopField.RecordedAt:
+                        Time(ref reader, stored.RecordedAt, CopyColumn.RecordedAt, ref mismatches, ref unseen);
+                        break;
+                    case TopField.Actor or TopField.SubmittedBy:
+                        if (reader.TokenType != JsonTokenType.StartObject) return false;
+                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        {
+                            var isId = reader.ValueTextEquals("id"u8);
+                            var isKind = !isId && reader.ValueTextEquals("kind"u8);
+                            reader.Read();
+                            if (field == TopField.Actor && isId) Text(ref reader, stored.ActorId, CopyColumn.ActorId, ref mismatches, ref unseen);
+                            else if (field == TopField.Actor && isKind) Text(ref reader, stored.ActorKind, CopyColumn.ActorKind, ref mismatches, ref unseen);
+                            else if (isId)
+                            {
+                                submitter = reader.ValueSpan;
+                                Text(ref reader, stored.SubmittedBy, CopyColumn.SubmittedBy, ref mismatches, ref unseen);
+                            }
+                            else reader.Skip();
+                        }
+                        break;
+                    case TopField.Application:
+                        Optional(ref reader, stored.Application, CopyColumn.Application, ref mismatches);
+                        break;
+                    case TopField.Model:
+                        Optional(ref reader, stored.Model, CopyColumn.Model, ref mismatches);
+                        break;
+                    case TopField.Provider:
+                        Optional(ref reader, stored.Provider, CopyColumn.Provider, ref mismatches);
+                        break;
+                    case TopField.Prompt when reader.TokenType == JsonTokenType.StartObject:
+                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        {
+                            var isName = reader.ValueTextEquals("name"u8);
+                            var isVersion = !isName && reader.ValueTextEquals("version"u8);
+                            reader.Read();
+                            if (isName) Optional(ref reader, stored.PromptName, CopyColumn.PromptName, ref mismatches);
+                            else if (isVersion)
+                            {
+                                var matches = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var version)
+                                    ? stored.PromptVersion == version
+                                    : stored.PromptVersion is null;
+                                mismatches = matches ? mismatches & ~Bit(CopyColumn.PromptVersion) : mismatches | Bit(CopyColumn.PromptVersion);
+                            }
+                            else reader.Skip();
+                        }
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
                 }
             }
-            return sequence >= 0 && haveCommitment;
+            if (reader.TokenType != JsonTokenType.EndObject || sequence < 0 || !haveCommitment) return false;
         }
         catch (JsonException)
         {
             return false;
         }
+        mismatches |= unseen;
+        if (!SearchTextMatches(envelope, stored.SearchText)) mismatches |= Bit(CopyColumn.SearchText);
+        scope = ScopeHash(submitter, id);
+        return true;
+    }
+
+    /// <summary>The envelope's (submittedBy.id, id), unescaped: for naming a duplicate, which is rare.</summary>
+    public static (string SubmittedBy, string Id) ReadScope(ReadOnlySpan<byte> envelope)
+    {
+        var reader = new Utf8JsonReader(envelope);
+        string? id = null, submitter = null;
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = Field(ref reader);
+            reader.Read();
+            if (field == TopField.Id) id = reader.GetString();
+            else if (field == TopField.SubmittedBy)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isId = reader.ValueTextEquals("id"u8);
+                    reader.Read();
+                    if (isId) submitter = reader.GetString();
+                    else reader.Skip();
+                }
+            }
+            else reader.Skip();
+        }
+        return (submitter ?? "", id ?? "");
+    }
+
+    private static int Bit(CopyColumn column) => 1 << (int)column;
+
+    private enum TopField { Other, Sequence, Content, Id, Type, OccurredAt, RecordedAt, Actor, SubmittedBy, Application, Model, Provider, Prompt }
+
+    private static TopField Field(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("sequence"u8) ? TopField.Sequence
+        : reader.ValueTextEquals("content"u8) ? TopField.Content
+        : reader.ValueTextEquals("id"u8) ? TopField.Id
+        : reader.ValueTextEquals("type"u8) ? TopField.Type
+        : reader.ValueTextEquals("occurredAt"u8) ? TopField.OccurredAt
+        : reader.ValueTextEquals("recordedAt"u8) ? TopField.RecordedAt
+        : reader.ValueTextEquals("actor"u8) ? TopField.Actor
+        : reader.ValueTextEquals("submittedBy"u8) ? TopField.SubmittedBy
+        : reader.ValueTextEquals("application"u8) ? TopField.Application
+        : reader.ValueTextEquals("model"u8) ? TopField.Model
+        : reader.ValueTextEquals("provider"u8) ? TopField.Provider
+        : reader.ValueTextEquals("prompt"u8) ? TopField.Prompt
+        : TopField.Other;
+
+    private static void Text(ref Utf8JsonReader reader, ReadOnlyMemory<byte>? stored, CopyColumn column, ref int mismatches, ref int unseen)
+    {
+        unseen &= ~Bit(column);
+        if (reader.TokenType != JsonTokenType.String || stored is not { } value || !StringEquals(ref reader, value.Span))
+            mismatches |= Bit(column);
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+    }
+
+    /// <summary>A nullable column whose field is present: it must hold the field's string.</summary>
+    private static void Optional(ref Utf8JsonReader reader, ReadOnlyMemory<byte>? stored, CopyColumn column, ref int mismatches)
+    {
+        var matches = reader.TokenType == JsonTokenType.String
+            ? stored is { } value && StringEquals(ref reader, value.Span)
+            : stored is null;
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+        mismatches = matches ? mismatches & ~Bit(column) : mismatches | Bit(column);
+    }
+
+    private static bool StringEquals(ref Utf8JsonReader reader, ReadOnlySpan<byte> stored)
+    {
+        if (!reader.ValueIsEscaped) return reader.ValueSpan.SequenceEqual(stored);
+        var length = reader.ValueSpan.Length;
+        var rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> buffer = rented is not null ? rented : stackalloc byte[512];
+        var written = reader.CopyString(buffer);
+        var equal = buffer[..written].SequenceEqual(stored);
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        return equal;
+    }
+
+    private static void Time(ref Utf8JsonReader reader, StoredTime stored, CopyColumn column, ref int mismatches, ref int unseen)
+    {
+        unseen &= ~Bit(column);
+        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped
+            || !Utf8Parser.TryParse(reader.ValueSpan, out DateTime time, out var consumed, 'O') || consumed != reader.ValueSpan.Length
+            || reader.ValueSpan[^1] != (byte)'Z')
+        {
+            mismatches |= Bit(column);
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+            return;
+        }
+        bool matches;
+        if (stored.Text is { } text)
+        {
+            Span<byte> expected = stackalloc byte[40];
+            matches = time.TryFormat(expected, out var written, SqliteTimeFormat, CultureInfo.InvariantCulture)
+                      && expected[..written].SequenceEqual(text.Span);
+        }
+        else
+        {
+            // Microseconds are the finest time PostgreSQL stores; an event's own time may be finer.
+            matches = stored.Ticks is { } ticks && Math.Abs(ticks - time.Ticks) < 10;
+        }
+        if (!matches) mismatches |= Bit(column);
+    }
+
+    private static bool SearchTextMatches(ReadOnlySpan<byte> envelope, ReadOnlyMemory<byte>? stored)
+    {
+        if (stored is not { } value) return false;
+        var text = _searchText ??= new char[Envelope.MaxSearchText];
+        var length = EnvelopeSearchText.Write(envelope, text);
+        if (length < 0) return false;
+        var utf8 = _searchTextUtf8 ??= new byte[Encoding.UTF8.GetMaxByteCount(Envelope.MaxSearchText)];
+        var written = Encoding.UTF8.GetBytes(text.AsSpan(0, length), utf8);
+        return utf8.AsSpan(0, written).SequenceEqual(value.Span);
+    }
+
+    /// <summary>
+    /// SHA-256 of the two canonical (still escaped) values, length-prefixed, cut to 64 bits: canonical
+    /// JSON has one spelling per string, so equal scopes hash equally. The verifier confirms any
+    /// collision against the stored envelopes before it reports one.
+    /// </summary>
+    private static ulong ScopeHash(ReadOnlySpan<byte> submitter, ReadOnlySpan<byte> id)
+    {
+        var length = 4 + submitter.Length + id.Length;
+        var rented = length > 1024 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> input = rented is not null ? rented : stackalloc byte[1024];
+        BinaryPrimitives.WriteInt32LittleEndian(input, submitter.Length);
+        submitter.CopyTo(input[4..]);
+        id.CopyTo(input[(4 + submitter.Length)..]);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(input[..length], hash);
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        return BinaryPrimitives.ReadUInt64LittleEndian(hash);
     }
 }

@@ -2,6 +2,7 @@ using AuditPortal.Data.Anchors;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Merkle;
 using AuditPortal.Data.Signing;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Data.Verification;
@@ -9,7 +10,8 @@ namespace AuditPortal.Data.Verification;
 /// <summary>
 /// Recomputes the whole ledger from the stored bytes and reports the first entry that fails and why
 /// (DESIGN.md §2). Trusts only the verifier keys it is given and, when available, the anchor directory:
-/// never the database's own hashes. Streams in chunks, so memory stays flat at any size.
+/// never the database's own hashes. Streams in chunks, so memory stays flat at any size apart from
+/// one 64-bit hash per entry for the duplicate-id check. Reads one snapshot (<see cref="LedgerSnapshot"/>).
 /// </summary>
 public sealed class LedgerVerifier
 {
@@ -19,21 +21,32 @@ public sealed class LedgerVerifier
     private readonly Dictionary<uint, NoteVerifier> _keys;
     private readonly string _origin;
     private readonly AnchorDirectory? _anchors;
+    private readonly bool _requireAnchors;
 
-    public LedgerVerifier(IEnumerable<NoteVerifier> trustedKeys, AnchorDirectory? anchors = null, string? origin = null)
+    /// <param name="requireAnchors">A checkpoint without its anchor file is a failure rather than a warning.</param>
+    public LedgerVerifier(IEnumerable<NoteVerifier> trustedKeys, AnchorDirectory? anchors = null, string? origin = null, bool requireAnchors = false)
     {
         _keys = trustedKeys.ToDictionary(k => k.KeyId);
         if (_keys.Count == 0) throw new ArgumentException("At least one trusted verifier key is needed.", nameof(trustedKeys));
         _origin = origin ?? _keys.Values.First().Name;
         _anchors = anchors;
+        _requireAnchors = requireAnchors;
     }
 
     public async Task<VerificationResult> VerifyAsync(LedgerDbContext db, CancellationToken cancellationToken = default)
     {
         var run = new Run(this);
-        await run.LoadCheckpointsAsync(db, cancellationToken);
-        await run.StreamEntriesAsync(db, cancellationToken);
-        await run.CheckTailAsync(db, cancellationToken);
+        // Anchor files first: each is written after its checkpoint row commits, so every anchor read
+        // here is covered by the snapshot that starts next, however busy the portal is.
+        var anchors = _anchors?.ReadAll().ToList();
+        await using (await LedgerSnapshot.BeginAsync(db, cancellationToken))
+        {
+            await run.LoadCheckpointsAsync(db, anchors, cancellationToken);
+            await run.StreamEntriesAsync(db, cancellationToken);
+            await run.CheckTailAsync(db, cancellationToken);
+            await run.ConfirmDuplicateIdsAsync(db, cancellationToken);
+        }
+        run.CheckAnchorsPresent();
         return run.Result();
     }
 
@@ -44,6 +57,12 @@ public sealed class LedgerVerifier
         // Sizes at which a signed statement (database checkpoint or anchor) fixes the root.
         private readonly SortedDictionary<long, List<(string Source, byte[] Root)>> _signedRoots = [];
         private readonly Queue<SealView> _seals = new();
+        // Every (submittedBy.id, id) seen, as a 64-bit hash; a repeat is confirmed from the envelopes at the end.
+        private readonly HashSet<ulong> _scopes = [];
+        private readonly List<long> _repeatedScopes = [];
+        // Checkpoint rows (size, signed root) for which no anchor file was read.
+        private readonly List<(long Size, byte[] Root)> _unanchored = [];
+        private readonly List<string> _warnings = [];
         private SealView? _seal;
         private long _lastSealSize;
         private int _sealCount;
@@ -53,7 +72,7 @@ public sealed class LedgerVerifier
 
         public long Position { get; private set; }
 
-        public VerificationResult Result() => new(Position, _sealCount, _checkpointCount, _anchorCount, _failures);
+        public VerificationResult Result() => new(Position, _sealCount, _checkpointCount, _anchorCount, _failures) { Warnings = _warnings };
 
         private void Fail(VerificationFailure failure, bool stop = true)
         {
@@ -61,8 +80,9 @@ public sealed class LedgerVerifier
             if (stop) _stopped = true;
         }
 
-        public async Task LoadCheckpointsAsync(LedgerDbContext db, CancellationToken cancellationToken)
+        public async Task LoadCheckpointsAsync(LedgerDbContext db, List<AnchoredCheckpoint>? anchors, CancellationToken cancellationToken)
         {
+            var anchoredSizes = anchors?.Select(a => a.TreeSize).ToHashSet();
             var rows = await db.Checkpoints.AsNoTracking().OrderBy(c => c.TreeSize).ToListAsync(cancellationToken);
             _checkpointCount = rows.Count;
             foreach (var row in rows)
@@ -76,10 +96,11 @@ public sealed class LedgerVerifier
                     continue;
                 }
                 AddSignedRoot(checkpoint, $"checkpoint {row.TreeSize}");
+                if (anchoredSizes is not null && !anchoredSizes.Contains(row.TreeSize)) _unanchored.Add((row.TreeSize, row.RootHash));
             }
 
-            if (owner._anchors is null) return;
-            foreach (var anchored in owner._anchors.ReadAll())
+            if (anchors is null) return;
+            foreach (var anchored in anchors)
             {
                 _anchorCount++;
                 var checkpoint = ReadCheckpoint(anchored.Note, $"anchor file {Path.GetFileName(anchored.File)}", anchored.TreeSize);
@@ -197,9 +218,9 @@ public sealed class LedgerVerifier
                 var entry = entries[i];
                 var leaf = MerkleHash.Leaf(entry.Envelope.Span);
                 Span<byte> claimed = stackalloc byte[64];
-                if (!EnvelopeFields.TryRead(entry.Envelope.Span, out var sequence, claimed))
+                if (!EnvelopeFields.TryRead(entry.Envelope.Span, entry.Copies, out var sequence, claimed, out var mismatches, out var scope))
                 {
-                    results[i] = new EntryCheck(leaf, -1, ContentState.Unreadable);
+                    results[i] = new EntryCheck(leaf, -1, ContentState.Unreadable, 0, 0);
                     return;
                 }
                 var state = ContentState.Missing;
@@ -209,7 +230,7 @@ public sealed class LedgerVerifier
                     Convert.TryToHexStringLower(Ledger.Envelope.Commitment(salt.Span, content.Span), actual, out _);
                     state = actual.SequenceEqual(claimed) ? ContentState.Ok : ContentState.Mismatch;
                 }
-                results[i] = new EntryCheck(leaf, sequence, state);
+                results[i] = new EntryCheck(leaf, sequence, state, mismatches, scope);
             });
             return results;
         }
@@ -257,7 +278,8 @@ public sealed class LedgerVerifier
                     Fail(new VerificationFailure(FailureKind.BadCommitment, "the content does not match the envelope's commitment (content edited)", position));
                     return;
                 case ContentState.Missing:
-                    Fail(new VerificationFailure(FailureKind.ContentMissing, "the content is missing and no retention tombstone covers it", position));
+                    Fail(new VerificationFailure(FailureKind.ContentMissing,
+                        "content missing (no tombstone): the content row is gone and no retention tombstone covers it", position));
                     return;
             }
 
@@ -269,6 +291,7 @@ public sealed class LedgerVerifier
                     $"the entry differs from what the ledger sealed at append time (seal {_seal.Seal.TreeSize}); it was rewritten and re-hashed", position));
                 return;
             }
+            if (!CheckWhatReadsSelectOn(check, position)) return;
 
             _tree.Append(check.LeafHash, (id, hash) => recomputedNodes.Add(new NodeRow(id.StorageKey, hash)));
             Position = position + 1;
@@ -282,6 +305,71 @@ public sealed class LedgerVerifier
                     Fail(new VerificationFailure(FailureKind.CheckpointMismatch,
                         $"{source} signed a different root than the entries produce (history rewritten or forked)", CheckpointSize: Position));
             }
+        }
+
+        /// <summary>
+        /// The envelope is authentic by now; the columns that reads filter on must say what it says,
+        /// and its id must be new within its submitter's scope.
+        /// </summary>
+        private bool CheckWhatReadsSelectOn(EntryCheck check, long position)
+        {
+            if (check.CopyMismatches != 0)
+            {
+                var column = CopyColumnNames.Of(CopyColumnNames.First(check.CopyMismatches));
+                Fail(new VerificationFailure(FailureKind.CopyColumnMismatch,
+                    $"column {column} disagrees with the signed envelope (edited: reads filtering on it would hide or misplace the event)", position));
+                return false;
+            }
+            if (!_scopes.Add(check.Scope)) _repeatedScopes.Add(position);
+            return true;
+        }
+
+        /// <summary>
+        /// Names each entry whose (submittedBy.id, id) an earlier envelope already has. Run after the
+        /// stream, whose connection is busy until then; the copy columns it looks the earlier entry up
+        /// by have been checked against their envelopes, and the envelopes decide.
+        /// </summary>
+        public async Task ConfirmDuplicateIdsAsync(LedgerDbContext db, CancellationToken cancellationToken)
+        {
+            foreach (var position in _repeatedScopes.Take(100))
+            {
+                var envelope = await db.Entries.AsNoTracking().Where(e => e.Sequence == position).Select(e => e.Envelope).SingleAsync(cancellationToken);
+                var (submitter, id) = EnvelopeFields.ReadScope(envelope);
+                var earlier = await db.Entries.AsNoTracking()
+                    .Where(e => e.SubmittedBy == submitter && e.EventId == id && e.Sequence < position)
+                    .OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.Envelope }).ToListAsync(cancellationToken);
+                if (earlier.FirstOrDefault(e => EnvelopeFields.ReadScope(e.Envelope) == (submitter, id)) is { } first)
+                    Fail(new VerificationFailure(FailureKind.DuplicateEventId,
+                        $"event id \"{id}\" from \"{submitter}\" is recorded twice, at sequences {first.Sequence} and {position}; an id is unique per submitting service",
+                        position), stop: false);
+            }
+        }
+
+        /// <summary>
+        /// Checkpoints without their anchor file: deleted, or anchoring failed. A file that appeared
+        /// since the directory was read (the portal anchors just after it stores a checkpoint) counts if
+        /// it holds the same signed root.
+        /// </summary>
+        public void CheckAnchorsPresent()
+        {
+            if (owner._anchors is null) return;
+            var missing = new List<long>();
+            foreach (var (size, root) in _unanchored)
+            {
+                var file = Path.Combine(owner._anchors.Path, AnchorDirectory.FileName(size));
+                if (!File.Exists(file)) { missing.Add(size); continue; }
+                var late = ReadCheckpoint(File.ReadAllText(file), $"anchor file {Path.GetFileName(file)}", size);
+                if (late is not null && (late.TreeSize != size || !late.RootHash.AsSpan().SequenceEqual(root)))
+                    Fail(new VerificationFailure(FailureKind.BadCheckpoint,
+                        $"anchor file {Path.GetFileName(file)} signs a different root than checkpoint {size}", CheckpointSize: size), stop: false);
+            }
+            if (missing.Count == 0) return;
+            var sizes = string.Join(", ", missing.Take(5)) + (missing.Count > 5 ? ", …" : "");
+            var what = $"{missing.Count} checkpoint(s) have no anchor file in {owner._anchors.Path} (tree sizes {sizes}): deleted, or writing them failed";
+            if (owner._requireAnchors)
+                Fail(new VerificationFailure(FailureKind.MissingAnchor, what, CheckpointSize: missing[0]), stop: false);
+            else
+                _warnings.Add($"{what}; the database's own checkpoints were checked, but nothing outside it vouches for them (--require-anchors makes this a failure)");
         }
 
         private bool AdvanceSeal(long position)
@@ -368,6 +456,8 @@ public sealed class LedgerVerifier
 
     private sealed record PreparedChunk(Chunk Chunk, EntryCheck[] Computed, SealView[] Seals);
     private sealed record SealView(Ledger.Model.LedgerSeal Seal, string? Problem);
-    private readonly record struct EntryCheck(byte[] LeafHash, long EnvelopeSequence, ContentState Content);
+    /// <param name="CopyMismatches">A bit per <see cref="CopyColumn"/> that disagrees with the envelope.</param>
+    /// <param name="Scope">A hash of the envelope's (submittedBy.id, id).</param>
+    private readonly record struct EntryCheck(byte[] LeafHash, long EnvelopeSequence, ContentState Content, int CopyMismatches, ulong Scope);
     private enum ContentState { Ok, Missing, Mismatch, Unreadable }
 }

@@ -6,6 +6,9 @@ public sealed record VerificationResult(long Entries, int Seals, int Checkpoints
 {
     public bool Intact => Failures.Count == 0;
 
+    /// <summary>Problems that do not make the ledger fail, one line each (e.g. checkpoints without an anchor file).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The failure at the lowest position: where an investigation should start.</summary>
     public VerificationFailure? FirstFailure => Failures.OrderBy(f => f.Position).ThenBy(f => f.Kind).FirstOrDefault();
 
@@ -41,4 +44,10 @@ public enum FailureKind
     CheckpointMismatch,
     Truncated,
     Unreadable,
+    /// <summary>A column that reads filter on (or the search text) disagrees with the signed envelope.</summary>
+    CopyColumnMismatch,
+    /// <summary>Two envelopes with one (submittedBy.id, id).</summary>
+    DuplicateEventId,
+    /// <summary>A checkpoint without its anchor file, when anchors are required.</summary>
+    MissingAnchor,
 }

@@ -87,10 +87,10 @@ public sealed class TestLedger : IAsyncDisposable
         return signer.Verifier;
     }
 
-    public async Task<VerificationResult> VerifyAsync()
+    public async Task<VerificationResult> VerifyAsync(bool requireAnchors = false)
     {
         await using var db = OpenContext();
-        return await new LedgerVerifier([VerifierKey()], new AnchorDirectory(AnchorDirectory), Origin).VerifyAsync(db);
+        return await new LedgerVerifier([VerifierKey()], new AnchorDirectory(AnchorDirectory), Origin, requireAnchors).VerifyAsync(db);
     }
 
     public async ValueTask DisposeAsync()

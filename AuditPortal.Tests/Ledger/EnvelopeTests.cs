@@ -234,7 +234,7 @@ public partial class EnvelopeTests
     [Fact]
     public void SearchTextIsLowerCaseAndHoldsTheStringValues()
     {
-        var text = Envelope.SearchText(Draft());
+        var text = EnvelopeSearchText.Of(Render(Draft()));
 
         Assert.Equal(text.ToLowerInvariant(), text);
         Assert.Contains("alice@example.com", text);
@@ -259,7 +259,7 @@ public partial class EnvelopeTests
             Content = Encoding.UTF8.GetBytes("{\"input\":[{\"content\":\"TopSecretDiagnosis\",\"role\":\"user\"}]}"),
         };
 
-        Assert.DoesNotContain("topsecretdiagnosis", Envelope.SearchText(secret));
+        Assert.DoesNotContain("topsecretdiagnosis", EnvelopeSearchText.Of(Render(secret)));
     }
 
     [Fact]
@@ -267,10 +267,42 @@ public partial class EnvelopeTests
     {
         var draft = Draft(new Dictionary<string, JsonNode> { ["attributes"] = new JsonObject { ["note"] = new string('X', 5000) } });
 
-        var text = Envelope.SearchText(draft);
+        var text = EnvelopeSearchText.Of(Render(draft));
 
         Assert.Equal(Envelope.MaxSearchText, text.Length);
         Assert.StartsWith("evt-0001", text);
+    }
+
+    [Fact]
+    public void SearchTextDependsOnlyOnTheEnvelopeBytesNotOnHowTheDraftWasBuilt()
+    {
+        // The same event with its fields (and nested attributes) inserted in another order renders the
+        // same canonical envelope, so verify can recompute the search text from the bytes alone.
+        var inOrder = Draft(new Dictionary<string, JsonNode>
+        {
+            ["application"] = "claims", ["attributes"] = new JsonObject { ["a"] = "first", ["b"] = "second" },
+        });
+        var reversed = Draft(new Dictionary<string, JsonNode>
+        {
+            ["attributes"] = new JsonObject { ["b"] = "second", ["a"] = "first" }, ["application"] = "claims",
+        });
+        Assert.Equal(Render(inOrder), Render(reversed));
+
+        Assert.Equal("evt-0001\nllm.call\nalice@example.com\nsupport-bot\nalice liddell\nclaims\nfirst\nsecond",
+            EnvelopeSearchText.Of(Render(reversed)));
+    }
+
+    [Fact]
+    public void SearchTextIsNotCutInsideASurrogatePair()
+    {
+        // An emoji straddling the cap would leave half a pair, which UTF-8 storage turns into U+FFFD
+        // and verify would then report as an edited search text.
+        var prefix = "evt-0001\nllm.call\nalice@example.com\nsupport-bot\nalice liddell\n".Length;
+        var note = new string('x', Envelope.MaxSearchText - prefix - 1) + "\U0001F600 tail";
+        var text = EnvelopeSearchText.Of(Render(Draft(new Dictionary<string, JsonNode> { ["attributes"] = new JsonObject { ["note"] = note } })));
+
+        Assert.Equal(Envelope.MaxSearchText - 1, text.Length);
+        Assert.False(char.IsHighSurrogate(text[^1]));
     }
 
     [Fact]

@@ -51,6 +51,33 @@ public sealed class Attacker(TestLedger ledger)
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
+    /// <summary>Sets one column of one row to any value (a string, a time, a number or null).</summary>
+    public async Task SetAsync(string table, string column, long sequence, object? value)
+    {
+        await using var connection = ledger.OpenConnection();
+        await using var command = Command(connection, $"UPDATE {table} SET {column} = @v WHERE sequence = @s", ("v", value ?? DBNull.Value), ("s", sequence));
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    /// <summary>Drops every index of a table that covers the column, unique ones included.</summary>
+    public async Task DropIndexesOnAsync(string table, string column)
+    {
+        var sql = ledger.Provider == LedgerProvider.Postgres
+            ? "SELECT indexname FROM pg_indexes WHERE tablename = @t AND indexdef LIKE @c AND indexname NOT LIKE 'pk_%'"
+            : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = @t AND sql LIKE @c";
+        var names = new List<string>();
+        await using var connection = ledger.OpenConnection();
+        await using (var list = Command(connection, sql, ("t", table), ("c", $"%{column}%")))
+        await using (var reader = await list.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) names.Add(reader.GetString(0));
+        Assert.NotEmpty(names);
+        foreach (var name in names)
+        {
+            await using var drop = Command(connection, $"DROP INDEX \"{name}\"");
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
     /// <summary>Edits an envelope's text; with <paramref name="rehash"/> also its leaf hash and every stored tree node.</summary>
     public async Task EditEnvelopeAsync(long sequence, string from, string to, bool rehash)
     {

@@ -22,6 +22,7 @@ public static class FilledLedger
         await using (var portal = new PortalFactory(ledger, TimeSpan.FromMilliseconds(100)))
         {
             var client = await portal.ClientWithKeyAsync("tamper-bot", ApiKeyScopes.Ingest);
+            await File.WriteAllTextAsync(IngestKeyFile(ledger), client.DefaultRequestHeaders.Authorization!.Parameter);
             for (var batch = 0; batch < Batches; batch++)
             {
                 await Events.PostAsync(client, [.. Enumerable.Range(0, BatchSize).Select(i =>
@@ -36,6 +37,11 @@ public static class FilledLedger
         }
         return ledger;
     }
+
+    /// <summary>The "tamper-bot" ingest key, for a test that sends more as the same service.</summary>
+    public static string IngestKey(TestLedger ledger) => File.ReadAllText(IngestKeyFile(ledger));
+
+    private static string IngestKeyFile(TestLedger ledger) => Path.Combine(ledger.Folder, "tamper-bot.key");
 
     private static async Task WaitForAnchorAsync(TestLedger ledger, long size)
     {

@@ -23,6 +23,7 @@ public abstract class TamperTests(LedgerProvider provider) : IAsyncLifetime
         _attacker = new Attacker(_ledger);
         var clean = await _ledger.VerifyAsync();
         Assert.True(clean.Intact, $"the untouched ledger must verify: {clean.FirstFailure}");
+        Assert.Empty(clean.Warnings);
         Assert.Equal(FilledLedger.Size, clean.Entries);
     }
 
@@ -66,6 +67,100 @@ public abstract class TamperTests(LedgerProvider provider) : IAsyncLifetime
 
         var failure = await FirstFailureAsync();
         Assert.Equal((Target, FailureKind.BadCommitment), (failure.Sequence, failure.Kind));
+    }
+
+    [Fact]
+    public async Task AMissingContentRowIsNamedAsMissingNotEdited()
+    {
+        await _attacker.ExecuteAsync($"DELETE FROM ledger_contents WHERE sequence = {Target}");
+
+        var failure = await FirstFailureAsync();
+        Assert.Equal((Target, FailureKind.ContentMissing), (failure.Sequence, failure.Kind));
+        Assert.StartsWith("content missing (no tombstone)", failure.Reason);
+    }
+
+    [Theory]
+    [InlineData("event_id")]
+    [InlineData("type")]
+    [InlineData("occurred_at")]
+    [InlineData("recorded_at")]
+    [InlineData("actor_id")]
+    [InlineData("actor_kind")]
+    [InlineData("submitted_by")]
+    [InlineData("application")]
+    [InlineData("model")]
+    [InlineData("provider")]
+    [InlineData("prompt_name")]
+    [InlineData("prompt_version")]
+    [InlineData("search_text")]
+    public async Task AnEditedCopyColumnIsNamed(string column)
+    {
+        // The envelope stays untouched: only the copy that filters and search select on changes.
+        await _attacker.DisableTriggersAsync();
+        await _attacker.SetAsync("ledger_entries", column, Target, column switch
+        {
+            "occurred_at" or "recorded_at" => new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc),
+            "prompt_version" => 7,
+            "actor_kind" => "service",
+            _ => "forged " + column,
+        });
+
+        var failure = await FirstFailureAsync();
+        Assert.Equal((Target, FailureKind.CopyColumnMismatch), (failure.Sequence, failure.Kind));
+        Assert.Contains($"column {column} ", failure.Reason);
+    }
+
+    [Fact]
+    public async Task ANulledCopyColumnIsNamed()
+    {
+        await _attacker.DisableTriggersAsync();
+        await _attacker.SetAsync("ledger_entries", "model", Target, null);
+
+        var failure = await FirstFailureAsync();
+        Assert.Equal((Target, FailureKind.CopyColumnMismatch), (failure.Sequence, failure.Kind));
+        Assert.Contains("column model ", failure.Reason);
+    }
+
+    [Fact]
+    public async Task AnEventIdFreedAndSentAgainIsNamedAsADuplicateWithBothSequences()
+    {
+        // The attack of issue 6 §1: free an id by editing its copy column, have the same service send it
+        // again (a second envelope with that id), then put the copy back so every row matches its envelope.
+        const string id = "call-2-4";
+        await _attacker.DisableTriggersAsync();
+        await _attacker.DropIndexesOnAsync("ledger_entries", "event_id");
+        await _attacker.SetAsync("ledger_entries", "event_id", Target, "freed");
+        await using (var portal = new PortalFactory(_ledger, TimeSpan.FromMilliseconds(100)))
+        {
+            var client = portal.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", FilledLedger.IngestKey(_ledger));
+            var receipt = (await Events.PostAsync(client, Events.LlmCall(id, actor: "alice", text: "asked again")))["receipts"]![0]!;
+            Assert.Equal((FilledLedger.Size, false), ((long)receipt["sequence"]!, (bool)receipt["duplicate"]!));
+        }
+        await _attacker.SetAsync("ledger_entries", "event_id", Target, id);
+
+        var result = await _ledger.VerifyAsync();
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal((FilledLedger.Size, FailureKind.DuplicateEventId), (failure.Sequence, failure.Kind));
+        Assert.Contains($"sequences {Target} and {FilledLedger.Size}", failure.Reason);
+        Assert.Contains($"\"{id}\"", failure.Reason);
+    }
+
+    [Fact]
+    public async Task DeletedAnchorFilesAreAWarningUnlessAnchorsAreRequired()
+    {
+        var files = Directory.GetFiles(_ledger.AnchorDirectory, "checkpoint-*.txt").Order(StringComparer.Ordinal).ToList();
+        Assert.True(files.Count >= 2, "the filled ledger has at least two anchored checkpoints");
+        File.Delete(files[0]);
+
+        var relaxed = await _ledger.VerifyAsync();
+        Assert.True(relaxed.Intact, relaxed.FirstFailure?.ToString());
+        Assert.Contains("1 checkpoint(s) have no anchor file", Assert.Single(relaxed.Warnings));
+
+        var strict = await _ledger.VerifyAsync(requireAnchors: true);
+        var failure = Assert.Single(strict.Failures);
+        Assert.Equal(FailureKind.MissingAnchor, failure.Kind);
+        Assert.Contains("no anchor file", failure.Reason);
     }
 
     [Fact]
@@ -241,7 +336,25 @@ public abstract class TamperTests(LedgerProvider provider) : IAsyncLifetime
     }
 }
 
-public sealed class SqliteTamperTests() : TamperTests(LedgerProvider.Sqlite);
+public sealed class SqliteTamperTests() : TamperTests(LedgerProvider.Sqlite)
+{
+    [Fact]
+    public async Task ACopyColumnHoldingTheRightBytesAsABlobIsNamed()
+    {
+        // SQLite compares a blob and a text as unequal, so `actor_id = 'alice'` no longer finds the row.
+        await using var ledger = await FilledLedger.CreateAsync(LedgerProvider.Sqlite);
+        var attacker = new Attacker(ledger);
+        const string filter = "SELECT COUNT(*) FROM ledger_entries WHERE sequence = 25 AND actor_id = 'alice'";
+        Assert.Equal(1, await ledger.ScalarAsync(filter));
+        await attacker.DisableTriggersAsync();
+        await attacker.ExecuteAsync("UPDATE ledger_entries SET actor_id = CAST(actor_id AS BLOB) WHERE sequence = 25");
+        Assert.Equal(0, await ledger.ScalarAsync(filter));
+
+        var failure = (await ledger.VerifyAsync()).FirstFailure!;
+        Assert.Equal((25L, FailureKind.CopyColumnMismatch), (failure.Sequence, failure.Kind));
+        Assert.Contains("column actor_id ", failure.Reason);
+    }
+}
 
 [Collection("postgres")]
 public sealed class PostgresTamperTests() : TamperTests(LedgerProvider.Postgres);

@@ -34,6 +34,28 @@ public sealed class VerifyCommandTests
     }
 
     [Fact]
+    public async Task DeletedAnchorFilesWarnWithExitZeroAndFailWithRequireAnchors()
+    {
+        await using var ledger = await FilledLedger.CreateAsync(LedgerProvider.Sqlite);
+        var (exit, _, stderr) = await PortalProcess.RunVerbAsync(ledger, "verify", "--require-anchors");
+        Assert.True(exit == 0, stderr);
+        Assert.DoesNotContain("warning", stderr);
+
+        foreach (var file in Directory.GetFiles(ledger.AnchorDirectory, "checkpoint-*.txt")) File.Delete(file);
+
+        (exit, var stdout, stderr) = await PortalProcess.RunVerbAsync(ledger, "verify");
+        Assert.True(exit == 0, stderr);
+        Assert.EndsWith("result=intact", stdout.Trim());
+        var warning = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("warning:", StringComparison.Ordinal));
+        Assert.Contains("no anchor file", warning);
+
+        (exit, stdout, stderr) = await PortalProcess.RunVerbAsync(ledger, "verify", "--require-anchors");
+        Assert.Equal(1, exit);
+        Assert.Contains("result=TAMPERED", stdout);
+        Assert.Contains("MissingAnchor", stderr);
+    }
+
+    [Fact]
     public async Task VerifyAcceptsThePublishedVerifierKeyAndExitsTwoWhenItCannotRun()
     {
         await using var ledger = await FilledLedger.CreateAsync(LedgerProvider.Sqlite);

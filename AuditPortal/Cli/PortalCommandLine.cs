@@ -132,7 +132,9 @@ public static class PortalCommandLine
               migrate                                   apply the database migrations for the configured provider
               apikey create --name NAME [--scope ingest|read]
                                                         create an API key; prints the key (only) on standard output
-              verify [--key VERIFIER_KEY]…              check the whole ledger; exit 0 intact, 1 tampered, 2 could not run
+              verify [--key VERIFIER_KEY]… [--require-anchors]
+                                                        check the whole ledger; exit 0 intact, 1 tampered, 2 could not run;
+                                                        a checkpoint without its anchor file warns, or fails with --require-anchors
               seed-demo [--events N] [--days D]         load the demo history (5,000 events over 30 days), or N events over D days
             """);
         return 2;

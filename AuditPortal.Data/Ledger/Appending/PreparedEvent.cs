@@ -17,7 +17,9 @@ public sealed class PreparedEvent
         Draft = draft;
         Salt = RandomNumberGenerator.GetBytes(32);
         _envelope = Envelope.Template(draft, Envelope.Commitment(Salt, draft.Content));
-        SearchText = Envelope.SearchText(draft);
+        // Derived from envelope bytes, as verify recomputes it. It leaves out the two open values, so
+        // any sequence and time give the same text; rendering here keeps it off the writer's serial path.
+        SearchText = EnvelopeSearchText.Of(_envelope.Render(0, DateTime.UnixEpoch));
     }
 
     public EventDraft Draft { get; }

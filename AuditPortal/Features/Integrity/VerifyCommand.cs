@@ -10,28 +10,21 @@ namespace AuditPortal.Features.Integrity;
 
 /// <summary>
 /// `verify`: recomputes the ledger against the signing key's public half (or keys given with --key)
-/// and the anchor directory. Read-only: it never migrates, creates or appends anything.
+/// and the anchor directory. Read-only: it never migrates, creates or appends anything, and it reads
+/// one snapshot, so it can run beside a busy portal. Warnings (checkpoints without an anchor file)
+/// go to standard error and leave the exit code at 0, unless --require-anchors.
 /// </summary>
 public static class VerifyCommand
 {
     public static async Task<int> RunAsync(IServiceProvider services, CommandArguments arguments, CancellationToken cancellationToken)
     {
-        if (arguments.Unknown("key").Any() || arguments.Positionals.Count > 0)
+        if (VerifyOptions.Parse(arguments, out var error) is not { } options)
         {
-            Console.Error.WriteLine("usage: verify [--key VERIFIER_KEY]…");
+            Console.Error.WriteLine(error);
             return 2;
         }
         var location = services.GetRequiredService<LedgerLocation>();
-        var keys = new List<NoteVerifier>();
-        foreach (var text in arguments.Options("key"))
-        {
-            if (!NoteVerifier.TryParse(text, out var key, out var error))
-            {
-                Console.Error.WriteLine($"error: --key {text}: {error}");
-                return 2;
-            }
-            keys.Add(key);
-        }
+        var keys = options.Keys.ToList();
         if (keys.Count == 0)
         {
             if (!File.Exists(location.KeyFile))
@@ -52,7 +45,7 @@ public static class VerifyCommand
         try
         {
             await using var db = await services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContextAsync(cancellationToken);
-            result = await new LedgerVerifier(keys, new AnchorDirectory(location.AnchorDirectory), location.Origin).VerifyAsync(db, cancellationToken);
+            result = await new LedgerVerifier(keys, new AnchorDirectory(location.AnchorDirectory), location.Origin, options.RequireAnchors).VerifyAsync(db, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -61,6 +54,7 @@ public static class VerifyCommand
         }
 
         Console.Out.WriteLine(result.Summary());
+        foreach (var warning in result.Warnings) Console.Error.WriteLine($"warning: {warning}");
         if (result.Intact) return 0;
         Console.Error.WriteLine($"FAILED: {result.FirstFailure}");
         foreach (var other in result.Failures.Where(f => f != result.FirstFailure).Take(9))

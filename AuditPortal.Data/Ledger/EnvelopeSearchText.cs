@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace AuditPortal.Data.Ledger;
+
+/// <summary>
+/// The timeline's search text: a pure function of the envelope bytes, so that <c>verify</c> can
+/// recompute it and name a row whose search text was edited (the appender stores exactly what this
+/// returns). It is the lower-cased (invariant) string values of the envelope joined by <c>\n</c>:
+/// first <c>id</c>, <c>type</c>, <c>actor.id</c>, <c>submittedBy.id</c> and <c>actor.displayName</c>
+/// (so they are searchable however large the rest is), then every string value of the other event
+/// fields in canonical order, at any depth. Left out: numbers, booleans, keys, the ledger-set values
+/// (<c>v</c>, <c>sequence</c>, the two timestamps, the content commitment) and the actor kinds. Cut at
+/// <see cref="Envelope.MaxSearchText"/> characters, never inside a surrogate pair (half a pair does not
+/// survive a round trip through UTF-8).
+/// </summary>
+public static class EnvelopeSearchText
+{
+    private const int Max = Envelope.MaxSearchText;
+
+    // Per-thread scratch for the raw (not yet lower-cased) text and for the values after the leading
+    // ones, so that verify's parallel stage derives text without allocating.
+    [ThreadStatic] private static char[]? _scratch;
+
+    /// <exception cref="FormatException">The bytes are not an envelope.</exception>
+    public static string Of(ReadOnlySpan<byte> envelope)
+    {
+        var text = new char[Max];
+        var length = Write(envelope, text);
+        return length >= 0 ? new string(text, 0, length) : throw new FormatException("The bytes are not a readable envelope.");
+    }
+
+    /// <param name="destination">At least <see cref="Envelope.MaxSearchText"/> characters.</param>
+    /// <returns>The number of characters written, or -1 if the bytes are not a readable envelope.</returns>
+    public static int Write(ReadOnlySpan<byte> envelope, Span<char> destination)
+    {
+        if (destination.Length < Max) throw new ArgumentException($"The destination needs room for {Max} characters.", nameof(destination));
+        var scratch = _scratch ??= new char[2 * Max];
+        var raw = new TextBuilder(scratch.AsSpan(0, Max));
+        var rest = new TextBuilder(scratch.AsSpan(Max, Max));
+        try
+        {
+            var reader = new Utf8JsonReader(envelope);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return -1;
+            Utf8JsonReader id = default, type = default, actorId = default, actorName = default, submitterId = default;
+            bool haveId = false, haveType = false, haveActorId = false, haveActorName = false, haveSubmitterId = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("id"u8)) { reader.Read(); haveId = reader.TokenType == JsonTokenType.String; id = reader; }
+                else if (reader.ValueTextEquals("type"u8)) { reader.Read(); haveType = reader.TokenType == JsonTokenType.String; type = reader; }
+                else if (reader.ValueTextEquals("actor"u8) || reader.ValueTextEquals("submittedBy"u8))
+                {
+                    var isActor = reader.ValueTextEquals("actor"u8);
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject) return -1;
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var isId = reader.ValueTextEquals("id"u8);
+                        var isName = isActor && reader.ValueTextEquals("displayName"u8);
+                        reader.Read();
+                        if (reader.TokenType != JsonTokenType.String) { reader.Skip(); continue; }
+                        if (isId && isActor) { actorId = reader; haveActorId = true; }
+                        else if (isId) { submitterId = reader; haveSubmitterId = true; }
+                        else if (isName) { actorName = reader; haveActorName = true; }
+                    }
+                }
+                else if (reader.ValueTextEquals("v"u8) || reader.ValueTextEquals("sequence"u8) || reader.ValueTextEquals("occurredAt"u8)
+                         || reader.ValueTextEquals("recordedAt"u8) || reader.ValueTextEquals("content"u8))
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+                else
+                {
+                    reader.Read();
+                    CollectStrings(ref reader, ref rest);
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || !haveId || !haveType || !haveActorId || !haveSubmitterId) return -1;
+
+            raw.Add(ref id);
+            raw.Add(ref type);
+            raw.Add(ref actorId);
+            raw.Add(ref submitterId);
+            if (haveActorName) raw.Add(ref actorName);
+            if (rest.Values > 0) raw.Add(rest.Text);
+        }
+        catch (JsonException)
+        {
+            return -1;
+        }
+
+        var text = raw.Text;
+        if (text.Length == Max && char.IsHighSurrogate(text[^1])) text = text[..^1];
+        return text.ToLowerInvariant(destination);
+    }
+
+    /// <summary>Adds every string value of the value the reader is on, at any depth.</summary>
+    private static void CollectStrings(ref Utf8JsonReader reader, ref TextBuilder text)
+    {
+        if (reader.TokenType == JsonTokenType.String) { text.Add(ref reader); return; }
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return;
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && reader.CurrentDepth > depth)
+            if (reader.TokenType == JsonTokenType.String) text.Add(ref reader);
+    }
+
+    /// <summary>Values joined by a line feed into a fixed buffer; what does not fit is dropped.</summary>
+    private ref struct TextBuilder(Span<char> buffer)
+    {
+        private readonly Span<char> _buffer = buffer;
+        private int _length;
+
+        public int Values { get; private set; }
+        public readonly ReadOnlySpan<char> Text => _buffer[.._length];
+
+        public void Add(ref Utf8JsonReader reader)
+        {
+            if (Values++ > 0) AppendChar('\n');
+            var room = _buffer.Length - _length;
+            if (room == 0) return;
+            // A string's UTF-16 length never exceeds its UTF-8 (or escaped) length.
+            if (reader.ValueSpan.Length <= room)
+            {
+                _length += reader.CopyString(_buffer[_length..]);
+                return;
+            }
+            var rented = ArrayPool<char>.Shared.Rent(reader.ValueSpan.Length);
+            var written = reader.CopyString(rented);
+            Append(rented.AsSpan(0, written));
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        /// <summary>Adds text as one value: here, the already-joined values of another builder.</summary>
+        public void Add(ReadOnlySpan<char> text)
+        {
+            if (Values++ > 0) AppendChar('\n');
+            Append(text);
+        }
+
+        private void Append(ReadOnlySpan<char> text)
+        {
+            var count = Math.Min(text.Length, _buffer.Length - _length);
+            text[..count].CopyTo(_buffer[_length..]);
+            _length += count;
+        }
+
+        private void AppendChar(char c)
+        {
+            if (_length < _buffer.Length) _buffer[_length++] = c;
+        }
+    }
+}
