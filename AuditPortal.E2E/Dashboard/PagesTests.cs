@@ -27,10 +27,16 @@ public sealed class PagesTests(DashboardFixture fixture)
         var page = await DashboardPage.OpenAsync(context, fixture.Oidc.Url + "/integrity");
         await page.WaitUntilInteractiveAsync();
 
-        Assert.StartsWith("e2e.example/auditportal+", await page.TestId("verifier-key").InnerTextAsync());
+        var key = await page.TestId("verifier-key").InnerTextAsync();
+        Assert.StartsWith("e2e.example/auditportal+", key);
         Assert.Matches("^[0-9a-f]{64}$", await page.TestId("checkpoints").Locator("tbody tr td.hash").First.InnerTextAsync());
         Assert.Contains("anchored outside the database", await page.TestId("anchors").InnerTextAsync());
         await AssertCleanAsync(page, "integrity-reviewer");
+
+        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = fixture.Oidc.Url });
+        await page.TestId("copy-verifier-key").ClickAsync();
+        await Assertions.Expect(page.Page.GetByText("Copied to the clipboard.")).ToBeVisibleAsync();
+        Assert.Equal(key, await page.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
     }
 
     [Fact]

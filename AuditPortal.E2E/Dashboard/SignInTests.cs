@@ -95,6 +95,20 @@ public sealed class SignInTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task ALoginTheProviderRefusesEndsOnAPageThatSaysSoNotAnErrorPage()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        // What the provider sends back when the person cancels: an error instead of a code.
+        var response = await page.GotoAsync(fixture.Oidc.Url + "/signin-oidc?error=access_denied&state=forged");
+
+        Assert.Equal(fixture.Oidc.Url + "/account/signin-failed", page.Url);
+        Assert.Equal(200, response!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign-in did not complete" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task ASignedInBrowsersCookiesNeverAuthorizeTheApi()
     {
         await using var context = await fixture.NewContextAsync("ada");

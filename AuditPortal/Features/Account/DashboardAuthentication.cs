@@ -74,6 +74,15 @@ public static class DashboardAuthentication
                         context.Principal = OidcPrincipalMapper.Map(context.Principal!, settings);
                         return Task.CompletedTask;
                     };
+                    // A cancelled or refused login is a page that says so, not an exception page.
+                    o.Events.OnRemoteFailure = context =>
+                    {
+                        context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DashboardAuthentication))
+                            .LogWarning(context.Failure, "Sign-in through the identity provider did not complete");
+                        context.Response.Redirect("/account/signin-failed");
+                        context.HandleResponse();
+                        return Task.CompletedTask;
+                    };
                 });
         }
 
