@@ -16,7 +16,8 @@ public sealed class DashboardFixture : IAsyncLifetime
 {
     public const int IngestedCalls = 12;
 
-    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _states = new();
+    private readonly ConcurrentDictionary<string, string> _states = new();
+    private readonly SemaphoreSlim _signingIn = new(1, 1);
 
     public IdentityProvider Idp { get; private set; } = null!;
     public PortalServer Oidc { get; private set; } = null!;
@@ -26,6 +27,13 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // Three web hosts, the Playwright driver and the tests share this process, on two cores that
+        // the other test project keeps busy: without spare threads, Kestrel's heartbeat reports
+        // starvation and the first requests of a page wait for seconds.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(io, 32));
+        // Pages are slow to first render while the other test project loads both cores.
+        Assertions.SetDefaultExpectTimeout(30_000);
         Idp = await IdentityProvider.StartAsync();
         Oidc = await PortalServer.StartAsync(Idp);
         Development = await PortalServer.StartAsync(null);
@@ -44,22 +52,37 @@ public sealed class DashboardFixture : IAsyncLifetime
     public async Task<IBrowserContext> NewContextAsync(string? login = null)
     {
         var options = new BrowserNewContextOptions { ViewportSize = new() { Width = 1440, Height = 900 } };
-        if (login is not null) options.StorageState = await _states.GetOrAdd(login, l => new Lazy<Task<string>>(() => SignInAsync(l))).Value;
-        return await Browser.NewContextAsync(options);
+        if (login is not null) options.StorageState = await StorageStateAsync(login);
+        var context = await Browser.NewContextAsync(options);
+        context.SetDefaultNavigationTimeout(90_000);
+        context.SetDefaultTimeout(60_000);
+        return context;
     }
 
-    private async Task<string> SignInAsync(string login)
+    /// <summary>Signs in once per person; a failed sign-in is not remembered, so it fails only its own test.</summary>
+    private async Task<string> StorageStateAsync(string login)
     {
-        await using var context = await NewContextAsync();
-        var page = await context.NewPageAsync();
-        await new ProviderSignIn(page, this).SignInAsync(login, Oidc.Url + "/");
-        return await context.StorageStateAsync();
+        if (_states.TryGetValue(login, out var state)) return state;
+        await _signingIn.WaitAsync();
+        try
+        {
+            if (_states.TryGetValue(login, out state)) return state;
+            await using var context = await NewContextAsync();
+            var page = await context.NewPageAsync();
+            await new ProviderSignIn(page, this).SignInAsync(login, Oidc.Url + "/");
+            return _states[login] = await context.StorageStateAsync();
+        }
+        finally
+        {
+            _signingIn.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
         Playwright?.Dispose();
+        _signingIn.Dispose();
         if (Development is not null) await Development.DisposeAsync();
         if (Oidc is not null) await Oidc.DisposeAsync();
         if (Idp is not null) await Idp.DisposeAsync();

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -96,8 +97,8 @@ public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
         // The key's config.changed event plus the calls, in a signed checkpoint.
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            await using var db = Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<LedgerDbContext>>().CreateDbContext();
-            if (db.Checkpoints.Any(c => c.TreeSize >= count + 1)) return;
+            await using var db = Services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContext();
+            if (await db.Checkpoints.AnyAsync(c => c.TreeSize >= count + 1)) return;
             await Task.Delay(100);
         }
         Assert.Fail("no checkpoint covered the ingested calls");
