@@ -74,9 +74,6 @@ public static class PortalComposition
         app.MapIngestionApi();
         app.MapEventsApi();
         app.MapIntegrityApi();
-        app.MapGet("/", () => TypedResults.Text(
-            "AuditPortal ledger. API: /api/v1 (see /openapi/v1.json). Public checkpoint: /api/v1/checkpoints/latest\n",
-            "text/plain; charset=utf-8")).ExcludeFromDescription();
         return app;
     }
 }

@@ -40,6 +40,23 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public async Task AnIdentityProviderOverPlainHttpIsRefusedUnlessRequireHttpsMetadataIsTurnedOff()
+    {
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var portal = new PortalFactory(ledger).WithWebHostBuilder(b =>
+        {
+            b.UseSetting("AuditPortal:Authentication:Mode", "OpenIdConnect");
+            b.UseSetting("AuditPortal:Authentication:OpenIdConnect:Authority", "http://idp.example");
+            b.UseSetting("AuditPortal:Authentication:OpenIdConnect:ClientId", "auditportal");
+        });
+        Assert.Contains("Authority must be https while RequireHttpsMetadata is true", Flatten(Assert.ThrowsAny<Exception>(() => portal.CreateClient())));
+
+        await using var allowed = portal.WithWebHostBuilder(b => b.UseSetting("AuditPortal:Authentication:OpenIdConnect:RequireHttpsMetadata", "false"));
+        using var client = allowed.CreateClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/api/v1/checkpoints/key")).StatusCode);
+    }
+
+    [Fact]
     public async Task AMissingKeyFileForANonEmptyLedgerIsRefused()
     {
         await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);

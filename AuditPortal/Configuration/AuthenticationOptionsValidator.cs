@@ -21,12 +21,16 @@ public sealed class AuthenticationOptionsValidator(IHostEnvironment environment)
                 break;
             case "OpenIdConnect":
                 var oidc = options.Authentication.OpenIdConnect;
-                if (!Uri.TryCreate(oidc.Authority, UriKind.Absolute, out _))
+                if (!Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority))
                     errors.Add($"{p}:Authentication:OpenIdConnect:Authority must be the provider's absolute URL.");
+                else if (oidc.RequireHttpsMetadata && authority.Scheme != Uri.UriSchemeHttps)
+                    errors.Add($"{p}:Authentication:OpenIdConnect:Authority must be https while RequireHttpsMetadata is true (set it false only for a local test provider).");
                 if (string.IsNullOrWhiteSpace(oidc.ClientId))
                     errors.Add($"{p}:Authentication:OpenIdConnect:ClientId is required.");
                 if (string.IsNullOrWhiteSpace(oidc.RoleClaim))
                     errors.Add($"{p}:Authentication:OpenIdConnect:RoleClaim is required (default \"roles\").");
+                if (string.IsNullOrWhiteSpace(oidc.UserIdClaim))
+                    errors.Add($"{p}:Authentication:OpenIdConnect:UserIdClaim is empty (default \"email\").");
                 foreach (var (claim, role) in oidc.RoleMap.Where(m => !Roles.Contains(m.Value)))
                     errors.Add($"{p}:Authentication:OpenIdConnect:RoleMap:{claim} is \"{role}\"; use Reviewer, Manager or Admin.");
                 break;

@@ -53,9 +53,14 @@ public sealed class OpenIdConnectSettings
     public string? Authority { get; set; }
     public string? ClientId { get; set; }
     public string? ClientSecret { get; set; }
+    /// <summary>The claim holding the user's roles or groups: one value per claim, or a JSON array.</summary>
     public string RoleClaim { get; set; } = "roles";
     /// <summary>Claim value → Reviewer, Manager or Admin.</summary>
     public Dictionary<string, string> RoleMap { get; set; } = [];
+    /// <summary>Refuse a provider whose metadata is not served over https; only tests against a local provider turn this off.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+    /// <summary>The claim that names the person in the ledger; when absent, preferred_username, then sub.</summary>
+    public string UserIdClaim { get; set; } = "email";
 }
 
 public sealed class RetentionSettings

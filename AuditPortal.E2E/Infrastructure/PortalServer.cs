@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Ledger.Model;
+using AuditPortal.Features.ApiKeys;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AuditPortal.E2E.Infrastructure;
+
+/// <summary>
+/// The real portal on Kestrel at 127.0.0.1 (a free port), on a SQLite ledger of its own, signing
+/// people in either through <see cref="IdentityProvider"/> or with Development sign-in.
+/// </summary>
+public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("auditportal-e2e-").FullName;
+    private readonly IdentityProvider? _idp;
+
+    private PortalServer(IdentityProvider? idp)
+    {
+        _idp = idp;
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+    }
+
+    public string Url { get; private set; } = "";
+    public string DatabaseFile => Path.Combine(_folder, "ledger.db");
+
+    public static async Task<PortalServer> StartAsync(IdentityProvider? idp)
+    {
+        var portal = new PortalServer(idp);
+        portal.StartServer();
+        portal.Url = portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        if (idp is not null) await idp.RegisterPortalAsync(portal.Url);
+        return portal;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("AuditPortal:Database:ConnectionString", $"Data Source={DatabaseFile}");
+        builder.UseSetting("AuditPortal:Signing:KeyFile", Path.Combine(_folder, "signing.key"));
+        builder.UseSetting("AuditPortal:Signing:Origin", "e2e.example/auditportal");
+        builder.UseSetting("AuditPortal:Anchors:Directory", Path.Combine(_folder, "anchors"));
+        builder.UseSetting("AuditPortal:Checkpoints:Interval", "00:00:00.2");
+        builder.UseSetting("AuditPortal:Demo:LoadOnFirstRun", "false");
+        if (_idp is null)
+        {
+            builder.UseSetting("AuditPortal:Authentication:Mode", "Development");
+        }
+        else
+        {
+            builder.UseSetting("AuditPortal:Authentication:Mode", "OpenIdConnect");
+            builder.UseSetting("AuditPortal:Authentication:OpenIdConnect:Authority", _idp.Url);
+            builder.UseSetting("AuditPortal:Authentication:OpenIdConnect:ClientId", IdentityProvider.ClientId);
+            builder.UseSetting("AuditPortal:Authentication:OpenIdConnect:ClientSecret", IdentityProvider.ClientSecret);
+            builder.UseSetting("AuditPortal:Authentication:OpenIdConnect:RequireHttpsMetadata", "false");
+            builder.UseSetting("AuditPortal:Authentication:OpenIdConnect:RoleClaim", IdentityProvider.RoleClaim);
+            foreach (var (value, role) in IdentityProvider.RoleMap)
+                builder.UseSetting($"AuditPortal:Authentication:OpenIdConnect:RoleMap:{value}", role);
+        }
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    /// <summary>Ingests a few calls through the API, as a client service would, and waits for their checkpoint.</summary>
+    public async Task IngestCallsAsync(int count)
+    {
+        var key = await Services.GetRequiredService<ApiKeyService>()
+            .CreateAsync("e2e-bot", ApiKeyScopes.Ingest, new ActorRef("e2e-setup", ActorKinds.User), CancellationToken.None);
+        using var client = new HttpClient { BaseAddress = new Uri(Url) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var events = new JsonArray([.. Enumerable.Range(0, count).Select(i => (JsonNode)new JsonObject
+        {
+            ["id"] = $"e2e-call-{i}",
+            ["type"] = "llm.call",
+            ["occurredAt"] = DateTimeOffset.UtcNow.AddMinutes(-i).ToString("O"),
+            ["actor"] = new JsonObject { ["id"] = "alice@example.com", ["kind"] = "user" },
+            ["application"] = "support-bot",
+            ["model"] = "gpt-4o",
+            ["provider"] = "openai",
+            ["input"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = $"Question {i}" }),
+            ["output"] = new JsonArray(new JsonObject { ["role"] = "assistant", ["content"] = "An answer." }),
+            ["status"] = "ok",
+        })]);
+        var response = await client.PostAsync("/api/v1/events",
+            new StringContent(new JsonObject { ["events"] = events }.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+
+        // The key's config.changed event plus the calls, in a signed checkpoint.
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            await using var db = Services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContext();
+            if (await db.Checkpoints.AnyAsync(c => c.TreeSize >= count + 1)) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail("no checkpoint covered the ingested calls");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_folder, recursive: true); }
+        catch (IOException) { }
+    }
+}

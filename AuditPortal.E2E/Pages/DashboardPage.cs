@@ -1,0 +1,54 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace AuditPortal.E2E.Pages;
+
+/// <summary>
+/// A portal page in the browser: collects console errors from the moment it opens, checks
+/// accessibility with axe, and takes the 1440×900 screenshot reviewers look at.
+/// </summary>
+public sealed class DashboardPage
+{
+    private readonly List<string> _consoleErrors = [];
+
+    private DashboardPage(IPage page)
+    {
+        Page = page;
+        page.Console += (_, message) => { if (message.Type == "error") _consoleErrors.Add(message.Text); };
+        page.PageError += (_, error) => _consoleErrors.Add(error);
+    }
+
+    public IPage Page { get; }
+    public IResponse? Response { get; private set; }
+    public IReadOnlyList<string> ConsoleErrors => _consoleErrors;
+
+    public static async Task<DashboardPage> OpenAsync(IBrowserContext context, string url)
+    {
+        var page = new DashboardPage(await context.NewPageAsync());
+        page.Response = await page.Page.GotoAsync(url);
+        return page;
+    }
+
+    /// <summary>The layout marks itself once the circuit is connected; clicks before that would be lost.</summary>
+    public Task WaitUntilInteractiveAsync() =>
+        Page.Locator("[data-circuit=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    public ILocator TestId(string id) => Page.GetByTestId(id);
+
+    public async Task AssertAccessibleAsync()
+    {
+        var results = await Page.RunAxe();
+        var serious = results.Violations.Where(v => v.Impact is "critical" or "serious")
+            .Select(v => $"{v.Impact} {v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
+        Assert.True(serious.Count == 0, $"{Page.Url}: " + string.Join("\n", serious));
+    }
+
+    public void AssertNoConsoleErrors() => Assert.True(_consoleErrors.Count == 0, $"{Page.Url}: " + string.Join("\n", _consoleErrors));
+
+    public async Task ScreenshotAsync(string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+        Directory.CreateDirectory(folder);
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = false });
+    }
+}

@@ -1,0 +1,19 @@
+using System.Text.RegularExpressions;
+using AuditPortal.E2E.Infrastructure;
+using Microsoft.Playwright;
+
+namespace AuditPortal.E2E.Pages;
+
+/// <summary>The identity provider's login page, reached when the portal starts a sign-in.</summary>
+public sealed class ProviderSignIn(IPage page, DashboardFixture fixture)
+{
+    /// <summary>Opens <paramref name="url"/> on the portal, logs in at the provider and returns to the portal.</summary>
+    public async Task SignInAsync(string login, string url)
+    {
+        await page.GotoAsync(url);
+        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(fixture.Idp.Url) + "/login"));
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Log in as {login}" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(fixture.Oidc.Url) + "/"));
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+    }
+}

@@ -1,0 +1,29 @@
+using AuditPortal.Components.Layout;
+using AuditPortal.Features.Account;
+using Bunit;
+
+namespace AuditPortal.Tests.Dashboard;
+
+public sealed class NavMenuTests : DashboardTestContext
+{
+    [Theory]
+    [InlineData(PortalRoles.Reviewer)]
+    [InlineData(PortalRoles.Manager)]
+    [InlineData(PortalRoles.Admin)]
+    public void EveryRoleSeesThePagesThatExistAndNoOthers(string role)
+    {
+        SignInAs(role);
+
+        var links = RenderInteractive<NavMenu>().FindAll("a").Select(a => (a.TextContent.Trim(), a.GetAttribute("href"))).ToList();
+
+        Assert.Equal([("Overview", "/"), ("Integrity", "/integrity")], links);
+    }
+
+    [Fact]
+    public void APersonWithoutARoleIsShownNoPages()
+    {
+        SignInAs(null);
+
+        Assert.Empty(RenderInteractive<NavMenu>().FindAll("a"));
+    }
+}
