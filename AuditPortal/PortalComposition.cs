@@ -25,6 +25,7 @@ public static class PortalComposition
         services.AddSingleton<AppendGate>();
         if (backgroundCheckpoints) services.AddHostedService<SqliteCheckpointService>();
         services.AddSingleton<CheckpointSignal>();
+        services.AddSingleton<AnchoringStatus>();
         services.AddSingleton<CheckpointPublisher>();
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
