@@ -3,6 +3,7 @@ using AuditPortal.Features.Access;
 using AuditPortal.Features.ApiKeys;
 using AuditPortal.Features.Demo;
 using AuditPortal.Features.Events;
+using AuditPortal.Features.Health;
 using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Ledger;
@@ -47,6 +48,7 @@ public static class PortalComposition
             builder.Services.AddHostedService<DemoSeeder>();
 
         builder.Services.AddSingleton<IValidateOptions<PortalOptions>, AuthenticationOptionsValidator>();
+        builder.Services.AddHealthChecks().AddLedgerHealthChecks().AddIntegrityHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.Services.AddOpenApi("v1");
@@ -75,6 +77,7 @@ public static class PortalComposition
         app.MapIngestionApi();
         app.MapEventsApi();
         app.MapIntegrityApi();
+        app.MapHealthEndpoints();
         app.MapGet("/", () => TypedResults.Text(
             "AuditPortal ledger. API: /api/v1 (see /openapi/v1.json). Public checkpoint: /api/v1/checkpoints/latest\n",
             "text/plain; charset=utf-8")).ExcludeFromDescription();
