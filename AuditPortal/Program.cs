@@ -1,16 +1,24 @@
 using AuditPortal;
 using AuditPortal.Cli;
+using AuditPortal.Features.Ledger;
 
 if (PortalCommandLine.IsVerb(args)) return await PortalCommandLine.RunAsync(args);
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddAuditPortal();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddAuditPortal();
 
-var app = builder.Build();
-await app.PrepareLedgerAsync();
-app.MapAuditPortal();
-await app.RunAsync();
-return 0;
+    var app = builder.Build();
+    await app.PrepareLedgerAsync();
+    app.MapAuditPortal();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (StartupRefusal.InOwnProcess(e) is { } refusal)
+{
+    return StartupRefusal.Report(refusal);
+}
 
 /// <summary>Marker for WebApplicationFactory (every web project's Program is public in .NET 10).</summary>
 public sealed class AuditPortalEntryPoint;

@@ -33,13 +33,13 @@ public sealed partial class LedgerStartup(
         if (lastSeal is not null && (uint)lastSeal.KeyId != signer.KeyId)
             throw new LedgerStartupException(
                 $"The ledger's last seal (size {lastSeal.TreeSize}) was made with key id {lastSeal.KeyId:x8}, but {location.KeyFile} " +
-                $"holds key id {signer.KeyId:x8}. Restore the original key file.");
+                $"holds key id {signer.KeyId:x8}; restore the original key file.");
 
         var anchored = new AnchorDirectory(location.AnchorDirectory).LargestTreeSize();
         if (anchored is { } anchoredSize && anchoredSize > (lastSeal?.TreeSize ?? 0))
             throw new LedgerStartupException(
                 $"The anchor directory {location.AnchorDirectory} holds a checkpoint of size {anchoredSize}, but the database has only " +
-                $"{lastSeal?.TreeSize ?? 0} entries: it was truncated or restored from an older copy. Appending now would fork the log; " +
+                $"{lastSeal?.TreeSize ?? 0} entries: it was truncated or restored from an older copy, and appending now would fork the log; " +
                 "run `verify` and restore the database.");
 
         keyHolder.Set(signer);
@@ -53,13 +53,14 @@ public sealed partial class LedgerStartup(
             var signer = NoteSigner.ParsePrivateKeyText(File.ReadAllText(location.KeyFile));
             if (signer.Name != location.Origin)
                 throw new LedgerStartupException(
-                    $"{location.KeyFile} is the key of log \"{signer.Name}\", but AuditPortal:Signing:Origin is \"{location.Origin}\".");
+                    $"{location.KeyFile} is the key of log \"{signer.Name}\", but AuditPortal:Signing:Origin is \"{location.Origin}\"; " +
+                    "set the origin the key was made for, or point AuditPortal:Signing:KeyFile at this log's key.");
             return signer;
         }
         if (ledgerSize > 0)
             throw new LedgerStartupException(
-                $"The signing key file {location.KeyFile} is missing, but the ledger already has {ledgerSize} sealed entries. " +
-                "Restore the key file; a new key cannot continue this ledger.");
+                $"The signing key file {location.KeyFile} is missing, but the ledger already has {ledgerSize} sealed entries " +
+                "and a new key cannot continue this ledger; restore the key file (or point AuditPortal:Signing:KeyFile at it).");
 
         var created = NoteSigner.Generate(location.Origin);
         SigningKeyFile.Write(location.KeyFile, created.ToPrivateKeyText());
