@@ -1,5 +1,6 @@
 using AuditPortal.Data.Anchors;
 using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Ledger.Appending;
 using AuditPortal.Data.Signing;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,6 +10,8 @@ namespace AuditPortal.Features.Ledger;
 /// Brings the ledger to a usable state before anything is served: migrates the schema, loads the
 /// signing key (creating it only for an empty ledger) and refuses to continue when the key, the
 /// database and the anchors disagree, because appending then would extend a history nobody can trust.
+/// Tree nodes lost from the end of the tree are rebuilt when the last seal vouches for them
+/// (<see cref="RightEdgeRepair"/>); otherwise the start is refused, naming `verify`.
 /// </summary>
 public sealed partial class LedgerStartup(
     IDbContextFactory<LedgerDbContext> factory,
@@ -42,8 +45,24 @@ public sealed partial class LedgerStartup(
                 $"{lastSeal?.TreeSize ?? 0} entries: it was truncated or restored from an older copy, and appending now would fork the log; " +
                 "run `verify` and restore the database.");
 
+        await RestoreLostTreeNodesAsync(signer, cancellationToken);
         keyHolder.Set(signer);
         LogReady(logger, location.Provider, lastSeal?.TreeSize ?? 0, signer.Verifier.ToString());
+    }
+
+    /// <summary>Lost nodes at the end of the tree would stop every append; rebuild them if the last seal vouches for the result.</summary>
+    private async Task RestoreLostTreeNodesAsync(NoteSigner signer, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        try
+        {
+            var restored = await RightEdgeRepair.RestoreAsync(db, signer.Verifier, cancellationToken);
+            if (restored > 0) LogRestoredNodes(logger, restored);
+        }
+        catch (LedgerCorruptException e)
+        {
+            throw new LedgerStartupException($"{e.Message}, so nothing can be appended; run `verify` to name the damage and restore the database from a backup.");
+        }
     }
 
     private NoteSigner LoadOrCreateKey(long ledgerSize)
@@ -71,6 +90,10 @@ public sealed partial class LedgerStartup(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Created a new ledger signing key in {KeyFile} (owner-only permissions). Back it up and keep it out of the database's reach. Verifier key: {VerifierKey}")]
     private static partial void LogCreatedKey(ILogger logger, string keyFile, string verifierKey);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Restored {Count} tree node(s) missing at the end of tree_nodes, rebuilt from the leaves and checked against the last seal. Run `verify` to look for other damage")]
+    private static partial void LogRestoredNodes(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ledger ready: provider {Provider}, {Size} entries, verifier key {VerifierKey}")]
     private static partial void LogReady(ILogger logger, LedgerProvider provider, long size, string verifierKey);
