@@ -58,6 +58,27 @@ public abstract class CheckpointPublicationTests(LedgerProvider provider)
         Assert.Contains("verify", conflict.Message);
     }
 
+    /// <summary>The race behind the flaky CheckpointsAreAnchoredOutsideTheDatabase: a row readable before its anchor file existed.</summary>
+    [Fact]
+    public async Task TheAnchorFileIsWrittenBeforeTheCheckpointRowIsStored()
+    {
+        await using var ledger = await TestLedger.CreateAsync(provider);
+        await using var portal = new PortalFactory(ledger, TimeSpan.FromHours(1));
+        var ingest = await portal.ClientWithKeyAsync("publisher-bot", "ingest");
+        await Events.PostAsync(ingest, Events.LlmCall("order-" + Guid.NewGuid().ToString("N")));
+        var size = await ledger.ScalarAsync("SELECT MAX(tree_size) FROM ledger_seals");
+        var anchor = Path.Combine(ledger.AnchorDirectory, AnchorDirectory.FileName(size));
+        bool? anchoredWhenStored = null;
+        var publisher = NewPublisher(portal, new InterceptedFactory(ledger, new BeforeSave(() =>
+        {
+            anchoredWhenStored = File.Exists(anchor);
+            return Task.CompletedTask;
+        })));
+
+        Assert.Equal(size, await publisher.PublishAsync(CancellationToken.None));
+        Assert.True(anchoredWhenStored, "the checkpoint row was stored before its anchor file existed");
+    }
+
     private static CheckpointPublisher NewPublisher(PortalFactory portal, IDbContextFactory<LedgerDbContext> factory) => new(
         factory,
         portal.Services.GetRequiredService<SigningKeyHolder>(),
