@@ -22,7 +22,7 @@ public static class StartupRefusal
         OptionsValidationException e => Line(string.Join(" ", e.Failures)),
         InvalidDataException e when e.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase) =>
             Line($"{Flatten(e)}; fix the file's JSON"),
-        DbException e => Line($"the database cannot be opened ({Flatten(e)}); check AuditPortal:Database:ConnectionString and that the server runs"),
+        DbException e => Line($"the database could not be used ({Flatten(e)}); check AuditPortal:Database:ConnectionString and that the server runs"),
         _ => null,
     };
 
