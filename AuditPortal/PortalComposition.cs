@@ -3,6 +3,7 @@ using AuditPortal.Features.Access;
 using AuditPortal.Features.ApiKeys;
 using AuditPortal.Features.Demo;
 using AuditPortal.Features.Events;
+using AuditPortal.Features.Health;
 using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Ledger;
@@ -25,6 +26,7 @@ public static class PortalComposition
         services.AddSingleton<AppendGate>();
         if (backgroundCheckpoints) services.AddHostedService<SqliteCheckpointService>();
         services.AddSingleton<CheckpointSignal>();
+        services.AddSingleton<AnchoringStatus>();
         services.AddSingleton<CheckpointPublisher>();
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
@@ -46,6 +48,7 @@ public static class PortalComposition
             builder.Services.AddHostedService<DemoSeeder>();
 
         builder.Services.AddSingleton<IValidateOptions<PortalOptions>, AuthenticationOptionsValidator>();
+        builder.Services.AddHealthChecks().AddLedgerHealthChecks().AddIntegrityHealthChecks();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.Services.AddOpenApi("v1");
@@ -74,6 +77,7 @@ public static class PortalComposition
         app.MapIngestionApi();
         app.MapEventsApi();
         app.MapIntegrityApi();
+        app.MapHealthEndpoints();
         return app;
     }
 }

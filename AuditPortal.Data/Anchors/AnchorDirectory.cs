@@ -43,7 +43,20 @@ public sealed class AnchorDirectory(string path)
         }
     }
 
-    public long? LargestTreeSize() => ReadAll().Select(a => (long?)a.TreeSize).Max();
+    /// <summary>The largest anchored size, from the file names alone (no file is read).</summary>
+    public long? LargestTreeSize()
+    {
+        if (!Directory.Exists(Path)) return null;
+        long? largest = null;
+        foreach (var file in Directory.EnumerateFiles(Path, Prefix + "*" + Suffix))
+        {
+            var name = System.IO.Path.GetFileName(file);
+            if (long.TryParse(name[Prefix.Length..^Suffix.Length], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
+                && size > (largest ?? -1))
+                largest = size;
+        }
+        return largest;
+    }
 }
 
 public sealed record AnchoredCheckpoint(string File, long TreeSize, string Note);

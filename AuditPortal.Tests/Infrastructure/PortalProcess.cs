@@ -32,13 +32,25 @@ public static class PortalProcess
     }
 
     /// <summary>Runs a CLI verb to completion.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunVerbAsync(TestLedger ledger, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunVerbAsync(TestLedger ledger, params string[] args) =>
+        RunToExitAsync(StartInfo(ledger, args));
+
+    /// <summary>Runs the portal (a verb, or the web host expected to stop by itself) to completion, within 2 minutes.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(ProcessStartInfo info)
     {
-        using var process = Process.Start(StartInfo(ledger, args))!;
+        using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{string.Join(' ', info.ArgumentList)} did not exit within 2 minutes.");
+        }
         return (process.ExitCode, await stdout, await stderr);
     }
 

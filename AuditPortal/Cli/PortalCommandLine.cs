@@ -37,10 +37,14 @@ public static class PortalCommandLine
                 _ => Usage(),
             };
         }
-        catch (Exception e) when (e is LedgerStartupException or ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (ArgumentException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
+        }
+        catch (Exception e) when (StartupRefusal.Describe(e) is { } refusal)
+        {
+            return StartupRefusal.Report(refusal);
         }
     }
 

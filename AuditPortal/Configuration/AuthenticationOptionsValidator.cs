@@ -15,22 +15,22 @@ public sealed class AuthenticationOptionsValidator(IHostEnvironment environment)
         {
             case "Development" when !environment.IsDevelopment():
                 errors.Add($"{p}:Authentication:Mode is Development, which signs anyone in without a password and is refused " +
-                           $"outside the Development environment (this is \"{environment.EnvironmentName}\"). Configure OpenIdConnect.");
+                           $"outside the Development environment (this is \"{environment.EnvironmentName}\"); configure OpenIdConnect.");
                 break;
             case "Development":
                 break;
             case "OpenIdConnect":
                 var oidc = options.Authentication.OpenIdConnect;
                 if (!Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority))
-                    errors.Add($"{p}:Authentication:OpenIdConnect:Authority must be the provider's absolute URL.");
+                    errors.Add($"{p}:Authentication:OpenIdConnect:Authority is not an absolute URL; set the provider's URL.");
                 else if (oidc.RequireHttpsMetadata && authority.Scheme != Uri.UriSchemeHttps)
-                    errors.Add($"{p}:Authentication:OpenIdConnect:Authority must be https while RequireHttpsMetadata is true (set it false only for a local test provider).");
+                    errors.Add($"{p}:Authentication:OpenIdConnect:Authority is not https while RequireHttpsMetadata is true; use the provider's https URL (set RequireHttpsMetadata false only for a local test provider).");
                 if (string.IsNullOrWhiteSpace(oidc.ClientId))
-                    errors.Add($"{p}:Authentication:OpenIdConnect:ClientId is required.");
+                    errors.Add($"{p}:Authentication:OpenIdConnect:ClientId is empty; set the client id registered with the provider.");
                 if (string.IsNullOrWhiteSpace(oidc.RoleClaim))
-                    errors.Add($"{p}:Authentication:OpenIdConnect:RoleClaim is required (default \"roles\").");
+                    errors.Add($"{p}:Authentication:OpenIdConnect:RoleClaim is empty; set the claim that carries roles (default \"roles\").");
                 if (string.IsNullOrWhiteSpace(oidc.UserIdClaim))
-                    errors.Add($"{p}:Authentication:OpenIdConnect:UserIdClaim is empty (default \"email\").");
+                    errors.Add($"{p}:Authentication:OpenIdConnect:UserIdClaim is empty; set the claim that names the person (default \"email\").");
                 foreach (var (claim, role) in oidc.RoleMap.Where(m => !Roles.Contains(m.Value)))
                     errors.Add($"{p}:Authentication:OpenIdConnect:RoleMap:{claim} is \"{role}\"; use Reviewer, Manager or Admin.");
                 break;

@@ -15,19 +15,19 @@ public sealed class PortalOptionsValidator : IValidateOptions<PortalOptions>
         if (!Enum.TryParse<LedgerProvider>(options.Database.Provider, ignoreCase: true, out _))
             errors.Add($"{p}:Database:Provider is \"{options.Database.Provider}\"; use Sqlite, Postgres or SqlServer.");
         if (string.IsNullOrWhiteSpace(options.Database.ConnectionString))
-            errors.Add($"{p}:Database:ConnectionString is empty.");
+            errors.Add($"{p}:Database:ConnectionString is empty; set the database's connection string.");
         if (string.IsNullOrWhiteSpace(options.Signing.KeyFile))
-            errors.Add($"{p}:Signing:KeyFile is empty; the signing key must live in a file outside the database.");
+            errors.Add($"{p}:Signing:KeyFile is empty; set a file outside the database for the signing key.");
         if (!NoteKeys.IsValidName(options.Signing.Origin ?? ""))
-            errors.Add($"{p}:Signing:Origin \"{options.Signing.Origin}\" must be non-empty without spaces or '+', e.g. example.com/auditportal.");
+            errors.Add($"{p}:Signing:Origin \"{options.Signing.Origin}\" is not a log name; use one without spaces or '+', e.g. example.com/auditportal.");
         if (string.IsNullOrWhiteSpace(options.Anchors.Directory))
-            errors.Add($"{p}:Anchors:Directory is empty; checkpoints must also be written outside the database.");
+            errors.Add($"{p}:Anchors:Directory is empty; set a directory outside the database, where checkpoints are also written.");
         if (options.Checkpoints.Interval < TimeSpan.FromMilliseconds(100) || options.Checkpoints.Interval > TimeSpan.FromDays(1))
-            errors.Add($"{p}:Checkpoints:Interval {options.Checkpoints.Interval} must be between 00:00:00.1 and 1.00:00:00.");
+            errors.Add($"{p}:Checkpoints:Interval {options.Checkpoints.Interval} is out of range; use 00:00:00.1 to 1.00:00:00.");
         if (options.Checkpoints.MaxEntries is < 1 or > 10_000_000)
-            errors.Add($"{p}:Checkpoints:MaxEntries {options.Checkpoints.MaxEntries} must be between 1 and 10000000.");
+            errors.Add($"{p}:Checkpoints:MaxEntries {options.Checkpoints.MaxEntries} is out of range; use 1 to 10000000.");
         if (options.Retention.LegalFloorDays is < 0 or > 36_500)
-            errors.Add($"{p}:Retention:LegalFloorDays {options.Retention.LegalFloorDays} must be between 0 and 36500.");
+            errors.Add($"{p}:Retention:LegalFloorDays {options.Retention.LegalFloorDays} is out of range; use 0 to 36500.");
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

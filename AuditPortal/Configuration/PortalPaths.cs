@@ -7,14 +7,15 @@ public static class PortalPaths
     public static string Resolve(string settingsFolder, string path) =>
         Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(settingsFolder, path));
 
-    /// <summary>Makes a SQLite "Data Source=relative/file" absolute and creates its folder.</summary>
+    /// <summary>Makes a SQLite "Data Source=relative/file" absolute and creates its folder (0700) and file (0600).</summary>
     public static string ResolveSqliteConnectionString(string settingsFolder, string connectionString)
     {
         var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
-        if (builder.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal))
+        if (builder.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal)
+            && builder.Mode != Microsoft.Data.Sqlite.SqliteOpenMode.Memory)
         {
             builder.DataSource = Resolve(settingsFolder, source);
-            Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+            Data.Ledger.Providers.OwnerOnlyFiles.CreateSqliteDatabase(builder.DataSource);
         }
         return builder.ToString();
     }

@@ -6,6 +6,7 @@ namespace AuditPortal.Features.Integrity;
 /// <summary>
 /// Issues checkpoints on the configured cadence: every Checkpoints:Interval, or sooner once
 /// Checkpoints:MaxEntries entries have been appended since the last one, and only when the log grew.
+/// A failed publication is logged and retried at the next interval; it is never counted as published.
 /// </summary>
 public sealed partial class Checkpointer(
     CheckpointPublisher publisher,
@@ -18,7 +19,9 @@ public sealed partial class Checkpointer(
     {
         var settings = options.Value.Checkpoints;
         long lastPublished = 0;
-        var lastTime = time.GetUtcNow();
+        // Due at once: a start-up pass writes anchors a crash or a failing directory left missing, and
+        // reports (logs, /health/ready) an anchor directory that does not work before any traffic.
+        var lastTime = time.GetUtcNow() - settings.Interval;
         while (!stoppingToken.IsCancellationRequested)
         {
             var due = lastTime + settings.Interval - time.GetUtcNow();

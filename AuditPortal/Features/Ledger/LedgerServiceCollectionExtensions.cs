@@ -19,7 +19,7 @@ public static class LedgerServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
         services.TryAddSingletonTimeProvider();
-        services.AddSingleton(sp => LedgerLocation.From(sp.GetRequiredService<IOptions<PortalOptions>>().Value, settingsFolder));
+        services.AddSingleton(sp => LedgerLocation.From(StartupRefusal.Settings<PortalOptions>(sp), settingsFolder));
         services.AddSingleton<IDbContextFactory<LedgerDbContext>>(sp =>
             new LedgerDbContextFactory(sp.GetRequiredService<LedgerLocation>(), backgroundCheckpoints));
         services.AddSingleton<SigningKeyHolder>();
