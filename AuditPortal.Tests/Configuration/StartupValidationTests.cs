@@ -49,7 +49,7 @@ public sealed class StartupValidationTests
             b.UseSetting("AuditPortal:Authentication:OpenIdConnect:Authority", "http://idp.example");
             b.UseSetting("AuditPortal:Authentication:OpenIdConnect:ClientId", "auditportal");
         });
-        Assert.Contains("Authority must be https while RequireHttpsMetadata is true", Flatten(Assert.ThrowsAny<Exception>(() => portal.CreateClient())));
+        Assert.Contains("Authority is not https while RequireHttpsMetadata is true", Flatten(Assert.ThrowsAny<Exception>(() => portal.CreateClient())));
 
         await using var allowed = portal.WithWebHostBuilder(b => b.UseSetting("AuditPortal:Authentication:OpenIdConnect:RequireHttpsMetadata", "false"));
         using var client = allowed.CreateClient();
