@@ -34,7 +34,10 @@ public sealed class LedgerVerifier
         await run.LoadCheckpointsAsync(db, cancellationToken);
         await run.StreamEntriesAsync(db, cancellationToken);
         await run.CheckTailAsync(db, cancellationToken);
-        return run.Result();
+        var result = run.Result();
+        // The read models are checked against what the entries just verified say (ProjectionReplay).
+        var projections = await ProjectionReplay.CheckAsync(db, result.Entries, cancellationToken);
+        return result with { Failures = [.. result.Failures, .. projections] };
     }
 
     private sealed class Run(LedgerVerifier owner)

@@ -41,4 +41,6 @@ public enum FailureKind
     CheckpointMismatch,
     Truncated,
     Unreadable,
+    /// <summary>A row of a read model (prompt_versions, api_keys) that the ledger's events do not explain.</summary>
+    ProjectionRow,
 }
