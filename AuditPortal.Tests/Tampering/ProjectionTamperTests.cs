@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Headers;
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Ledger.Model;
+using AuditPortal.Data.Verification;
+using AuditPortal.Features.ApiKeys;
+using AuditPortal.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AuditPortal.Tests.Tampering;
+
+/// <summary>
+/// prompt_versions and api_keys are projections of ledger events. A DBA who edits them (no trigger
+/// protects them) gains nothing: verify names the row, the prompt rules and authentication go by the ledger.
+/// </summary>
+public abstract class ProjectionTamperTests(LedgerProvider provider) : IAsyncLifetime
+{
+    private const string Prompt = "claims-triage";
+    private TestLedger _ledger = null!;
+    private PortalFactory _portal = null!;
+    private HttpClient _ingest = null!;
+    private HttpClient _reader = null!;
+    private Attacker _attacker = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _ledger = await TestLedger.CreateAsync(provider);
+        _portal = new PortalFactory(_ledger);
+        _ingest = await _portal.ClientWithKeyAsync("projection-bot", ApiKeyScopes.Ingest);
+        _reader = await _portal.ClientWithKeyAsync("auditor", ApiKeyScopes.Read);
+        await Events.PostAsync(_ingest, Events.PromptCreated("created-1", Prompt, 1, "alice"));
+        _attacker = new Attacker(_ledger);
+        var clean = await _ledger.VerifyAsync();
+        Assert.True(clean.Intact, $"the untouched ledger must verify: {clean.FirstFailure}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _portal.DisposeAsync();
+        await _ledger.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task<VerificationFailure> ProjectionFailureAsync(string table, string rowName)
+    {
+        var result = await _ledger.VerifyAsync();
+        Assert.False(result.Intact, "verification passed a tampered read model");
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal(FailureKind.ProjectionRow, failure.Kind);
+        Assert.Contains(table, failure.Reason);
+        Assert.Contains($"\"{rowName}\"", failure.Reason);
+        return failure;
+    }
+
+    [Fact]
+    public async Task AForgedApprovalIsNamedAndTheAuthorStillCannotPublish()
+    {
+        await _attacker.ExecuteAsync($"UPDATE prompt_versions SET status = 'Approved', decided_by = 'bob' WHERE name = '{Prompt}' AND version = 1");
+
+        var failure = await ProjectionFailureAsync("prompt_versions", Prompt);
+        Assert.Contains("status is Approved but the ledger says Draft", failure.Reason);
+
+        var (status, problem) = await Events.SendAsync(_ingest, Events.Batch(Events.PromptDecision("publish-1", "prompt.version.published", Prompt, 1, "alice")));
+        Assert.Equal(409, status);
+        Assert.Contains("not approved", problem["errors"]!["events[0].prompt.version"]![0]!.ToString());
+    }
+
+    [Fact]
+    public async Task AForgedAuthorDoesNotLetTheRealAuthorApproveTheirOwnVersion()
+    {
+        await _attacker.ExecuteAsync($"UPDATE prompt_versions SET author_id = 'mallory' WHERE name = '{Prompt}'");
+
+        var failure = await ProjectionFailureAsync("prompt_versions", Prompt);
+        Assert.Contains("author", failure.Reason);
+        var (status, _) = await Events.SendAsync(_ingest, Events.Batch(Events.PromptDecision("approve-1", "prompt.version.approved", Prompt, 1, "alice")));
+        Assert.Equal(409, status);
+    }
+
+    [Fact]
+    public async Task ADeletedPromptRowIsNamedAsMissing()
+    {
+        await _attacker.ExecuteAsync($"DELETE FROM prompt_versions WHERE name = '{Prompt}'");
+
+        var failure = await ProjectionFailureAsync("prompt_versions", Prompt);
+        Assert.Contains("missing", failure.Reason);
+    }
+
+    [Fact]
+    public async Task AReScopedKeyIsNamedAndRefused()
+    {
+        await _attacker.ExecuteAsync("UPDATE api_keys SET scope = 'read' WHERE name = 'projection-bot'");
+
+        var failure = await ProjectionFailureAsync("api_keys", "projection-bot");
+        Assert.Contains("scope is \"read\" but the ledger created the key with \"ingest\"", failure.Reason);
+        using var response = await Get(_ingest);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnInsertedKeyRowIsNamedAndGrantsNothing()
+    {
+        var secret = ApiKeySecrets.Generate();
+        await using (var connection = _ledger.OpenConnection())
+        {
+            var id = Guid.NewGuid();
+            await using var insert = Attacker.Command(connection,
+                "INSERT INTO api_keys (id, name, scope, secret_hash, prefix, created_at, created_by) VALUES (@id, 'backdoor', 'read', @hash, @prefix, @at, 'admin')",
+                ("id", provider == LedgerProvider.Postgres ? id : id.ToString().ToUpperInvariant()), ("hash", ApiKeySecrets.Hash(secret)),
+                ("prefix", ApiKeySecrets.Display(secret)), ("at", DateTime.UtcNow));
+            Assert.Equal(1, await insert.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
+        }
+
+        var failure = await ProjectionFailureAsync("api_keys", "backdoor");
+        Assert.Contains("inserted outside the portal", failure.Reason);
+        using var client = _portal.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        using var response = await Get(client);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ARevokedKeyShownActiveIsNamedAndStaysRefused()
+    {
+        using (var before = await Get(_reader)) Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.True(await _portal.Services.GetRequiredService<ApiKeyService>()
+            .RevokeAsync("auditor", new ActorRef("admin", ActorKinds.User), TestContext.Current.CancellationToken));
+        await _attacker.ExecuteAsync("UPDATE api_keys SET revoked_at = NULL WHERE name = 'auditor'");
+
+        var failure = await ProjectionFailureAsync("api_keys", "auditor");
+        Assert.Contains("shown active but the ledger revoked it", failure.Reason);
+        using var response = await Get(_reader);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> Get(HttpClient client) => client.GetAsync("/api/v1/events?limit=1");
+}
+
+[Collection("postgres")]
+public sealed class PostgresProjectionTamperTests() : ProjectionTamperTests(LedgerProvider.Postgres);
+
+public sealed class SqliteProjectionTamperTests() : ProjectionTamperTests(LedgerProvider.Sqlite);
