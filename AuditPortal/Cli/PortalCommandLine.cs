@@ -34,12 +34,7 @@ public static class PortalCommandLine
                 }),
                 "apikey" => await ApiKeyAsync(args, arguments),
                 "verify" => await WithHostAsync(args, start: false, (services, ct) => VerifyCommand.RunAsync(services, arguments, ct)),
-                "seed-demo" => await WithHostAsync(args, start: true, async (services, ct) =>
-                {
-                    var loaded = await services.GetRequiredService<DemoData>().SeedAsync(ct);
-                    Console.Error.WriteLine(loaded > 0 ? $"Loaded {loaded} demo events." : "The demo data is already loaded.");
-                    return 0;
-                }),
+                "seed-demo" => await SeedDemoAsync(args, arguments),
                 _ => Usage(),
             };
         }
@@ -114,6 +109,31 @@ public static class PortalCommandLine
 
     private static Data.Ledger.ActorRef OperatorActor() => new($"cli:{Environment.UserName}", Data.Ledger.ActorKinds.System);
 
+    private static async Task<int> SeedDemoAsync(string[] args, CommandArguments arguments)
+    {
+        if (arguments.Positionals.Count > 0 || arguments.Unknown("events", "days").Any())
+            return Usage();
+        var defaults = SeedDemoOptions.Default;
+        if (!TryInteger(arguments.Option("events"), defaults.Events, "--events", out var events)
+            || !TryInteger(arguments.Option("days"), defaults.Days, "--days", out var days))
+            return 2;
+        if (!SeedDemoOptions.TryCreate(events, days, out var options, out var error))
+        {
+            Console.Error.WriteLine($"error: {error}");
+            return 2;
+        }
+        return await WithHostAsync(args, start: true, (services, ct) => SeedDemoCommand.RunAsync(services, options!, ct));
+    }
+
+    private static bool TryInteger(string? text, int fallback, string option, out int value)
+    {
+        value = fallback;
+        if (text is null || int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value))
+            return true;
+        Console.Error.WriteLine($"error: {option} takes a whole number, e.g. seed-demo --events 1000000 --days 30 (it was \"{text}\")");
+        return false;
+    }
+
     /// <summary>Builds the shared services; with <paramref name="start"/> the ledger is prepared and the writer runs.</summary>
     private static async Task<int> WithHostAsync(string[] args, bool start, Func<IServiceProvider, CancellationToken, Task<int>> verb)
     {
@@ -159,7 +179,7 @@ public static class PortalCommandLine
               apikey list                               list the keys: name, scope, prefix, created, revoked (never the secret)
               apikey revoke --name NAME                 revoke a key; every instance refuses it at once
               verify [--key VERIFIER_KEY]…              check the whole ledger; exit 0 intact, 1 tampered, 2 could not run
-              seed-demo                                 load the demo data set
+              seed-demo [--events N] [--days D]         load the demo history (5,000 events over 30 days), or N events over D days
             """);
         return 2;
     }

@@ -7,7 +7,7 @@ public sealed partial class DemoSeeder(DemoData demo, ILogger<DemoSeeder> logger
     {
         try
         {
-            var loaded = await demo.SeedAsync(stoppingToken, onlyIntoEmptyLedger: true);
+            var loaded = await demo.SeedAsync(SeedDemoOptions.Default, stoppingToken, onlyIntoEmptyLedger: true);
             if (loaded > 0) LogLoaded(logger, loaded);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
