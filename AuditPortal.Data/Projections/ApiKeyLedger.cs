@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 
 namespace AuditPortal.Data.Projections;
@@ -8,18 +9,24 @@ namespace AuditPortal.Data.Projections;
 /// How an api_keys row is tied to the ledger. The creation event (config.changed, change
 /// "apikey.created") commits to the key's id, name, scope, display prefix and a digest of its secret
 /// hash, so a re-scoped, re-pointed or inserted row is told apart from the one the ledger created; the
-/// revocation event (change "apikey.revoked") outlives any edit of revoked_at. Both have ids derived
-/// from the key's id, so authentication finds them through the unique event-id index on every request.
+/// revocation event (change "apikey.revoked") outlives any edit of revoked_at. Only events the portal
+/// itself recorded count: a service's ingest key can post config.changed events, but its envelopes say
+/// submittedBy kind "service". Their ids are derived from the key's secret hash, so authentication finds
+/// them through the unique event-id index on every request, and a client that reads the ledger cannot
+/// take a revocation's id first.
 /// </summary>
 public static class ApiKeyLedger
 {
     public const string CreatedChange = "apikey.created";
     public const string RevokedChange = "apikey.revoked";
     private static readonly byte[] DigestDomain = Encoding.ASCII.GetBytes("auditportal/apikey/v1\0");
+    private static readonly byte[] EventIdDomain = Encoding.ASCII.GetBytes("auditportal/apikey-event/v1\0");
 
-    public static string CreatedEventId(Guid keyId) => $"{CreatedChange}-{keyId:N}";
+    public static string CreatedEventId(byte[] secretHash) => $"{CreatedChange}-{EventToken(secretHash)}";
 
-    public static string RevokedEventId(Guid keyId) => $"{RevokedChange}-{keyId:N}";
+    public static string RevokedEventId(byte[] secretHash) => $"{RevokedChange}-{EventToken(secretHash)}";
+
+    private static string EventToken(byte[] secretHash) => Convert.ToHexStringLower(SHA256.HashData([.. EventIdDomain, .. secretHash]))[..32];
 
     /// <summary>
     /// SHA-256 over a domain and the stored secret hash: binds the row's secret without putting the
@@ -45,10 +52,11 @@ public static class ApiKeyLedger
         ["scope"] = key.Scope,
     };
 
-    /// <summary>The key id a config.changed event creates or revokes, with which of the two it is; null for other events.</summary>
+    /// <summary>The key id a config.changed event the portal recorded creates or revokes, with which of the two it is; null for other events.</summary>
     public static (Guid KeyId, bool Revokes)? KeyChange(ProjectedEvent e)
     {
-        if (e.Type != LedgerEventTypes.ConfigChanged || !e.Attributes.TryGetValue("change", out var change)) return null;
+        if (e.Type != LedgerEventTypes.ConfigChanged || e.SubmittedByKind == ActorKinds.Service || !e.Attributes.TryGetValue("change", out var change))
+            return null;
         if (change is not (CreatedChange or RevokedChange)) return null;
         if (!e.Attributes.TryGetValue("keyId", out var id) || !Guid.TryParseExact(id, "D", out var keyId)) return null;
         return (keyId, change == RevokedChange);
@@ -61,7 +69,7 @@ public static class ApiKeyLedger
     public static string? Unexplained(ApiKey row, ProjectedEvent? created, ProjectedEvent? revoked)
     {
         if (created is null || KeyChange(created) is not ({ } id, false) || id != row.Id)
-            return "no apikey.created event in the ledger commits to this key id (row inserted outside the portal)";
+            return "no apikey.created event in the ledger commits to this key (row inserted, or its secret replaced, outside the portal)";
         var problems = new List<string>();
         Compare("name", row.Name, created, "apiKey", problems);
         Compare("scope", row.Scope, created, "scope", problems);

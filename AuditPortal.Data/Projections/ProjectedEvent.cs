@@ -14,6 +14,7 @@ public sealed record ProjectedEvent(
     string Type,
     DateTime OccurredAtUtc,
     string ActorId,
+    string SubmittedByKind,
     string? PromptName,
     int? PromptVersion,
     int? PromptParentVersion,
@@ -46,6 +47,7 @@ public sealed record ProjectedEvent(
                 DateTime.ParseExact(root.GetProperty("occurredAt").GetString()!, Timestamps.CanonicalFormat, CultureInfo.InvariantCulture,
                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
                 root.GetProperty("actor").GetProperty("id").GetString()!,
+                root.GetProperty("submittedBy").GetProperty("kind").GetString()!,
                 promptName, promptVersion, parentVersion, attributes);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)

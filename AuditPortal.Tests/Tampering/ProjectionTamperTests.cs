@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
+using AuditPortal.Data.Projections;
 using AuditPortal.Data.Verification;
 using AuditPortal.Features.ApiKeys;
 using AuditPortal.Tests.Infrastructure;
@@ -97,21 +99,34 @@ public abstract class ProjectionTamperTests(LedgerProvider provider) : IAsyncLif
     }
 
     [Fact]
-    public async Task AnInsertedKeyRowIsNamedAndGrantsNothing()
+    public async Task AnInsertedKeyRowIsNamedAndGrantsNothingEvenWithAnIngestedCreationEvent()
     {
         var secret = ApiKeySecrets.Generate();
+        var at = ApiKeyLedger.ToStoredPrecision(DateTime.UtcNow);
+        var backdoor = new ApiKey
+        {
+            Id = Guid.NewGuid(), Name = "backdoor", Scope = ApiKeyScopes.Read, SecretHash = ApiKeySecrets.Hash(secret),
+            Prefix = ApiKeySecrets.Display(secret), CreatedAt = at, CreatedBy = "admin",
+        };
+        // An ingest key can post config.changed events; one that commits to the forged row must not explain it.
+        var attributes = new JsonObject();
+        foreach (var (name, value) in ApiKeyLedger.CreationAttributes(backdoor)) attributes[name] = value;
+        await Events.PostAsync(_ingest, new JsonObject
+        {
+            ["id"] = ApiKeyLedger.CreatedEventId(backdoor.SecretHash), ["type"] = "config.changed", ["occurredAt"] = at.ToString("O"),
+            ["actor"] = new JsonObject { ["id"] = "admin", ["kind"] = "user" }, ["attributes"] = attributes,
+        });
         await using (var connection = _ledger.OpenConnection())
         {
-            var id = Guid.NewGuid();
             await using var insert = Attacker.Command(connection,
-                "INSERT INTO api_keys (id, name, scope, secret_hash, prefix, created_at, created_by) VALUES (@id, 'backdoor', 'read', @hash, @prefix, @at, 'admin')",
-                ("id", provider == LedgerProvider.Postgres ? id : id.ToString().ToUpperInvariant()), ("hash", ApiKeySecrets.Hash(secret)),
-                ("prefix", ApiKeySecrets.Display(secret)), ("at", DateTime.UtcNow));
+                "INSERT INTO api_keys (id, name, scope, secret_hash, prefix, created_at, created_by) VALUES (@id, @name, @scope, @hash, @prefix, @at, @by)",
+                ("id", provider == LedgerProvider.Postgres ? backdoor.Id : backdoor.Id.ToString().ToUpperInvariant()), ("name", backdoor.Name),
+                ("scope", backdoor.Scope), ("hash", backdoor.SecretHash), ("prefix", backdoor.Prefix), ("at", at), ("by", backdoor.CreatedBy));
             Assert.Equal(1, await insert.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
         }
 
         var failure = await ProjectionFailureAsync("api_keys", "backdoor");
-        Assert.Contains("inserted outside the portal", failure.Reason);
+        Assert.Contains("inserted", failure.Reason);
         using var client = _portal.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         using var response = await Get(client);

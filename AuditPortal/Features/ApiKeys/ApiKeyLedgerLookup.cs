@@ -15,7 +15,7 @@ internal static class ApiKeyLedgerLookup
     public static async Task<Dictionary<Guid, string?>> UnexplainedAsync(LedgerDbContext db, IReadOnlyCollection<ApiKey> rows,
         CancellationToken cancellationToken)
     {
-        var ids = rows.SelectMany(r => new[] { ApiKeyLedger.CreatedEventId(r.Id), ApiKeyLedger.RevokedEventId(r.Id) }).ToList();
+        var ids = rows.SelectMany(r => new[] { ApiKeyLedger.CreatedEventId(r.SecretHash), ApiKeyLedger.RevokedEventId(r.SecretHash) }).ToList();
         var envelopes = ids.Count == 0 ? [] : await db.Entries.AsNoTracking()
             .Where(e => ids.Contains(e.EventId))
             .OrderBy(e => e.Sequence)
