@@ -37,9 +37,15 @@ public sealed class PromptRegistry
         var rows = new Dictionary<(string, int), PromptVersion>();
         if (lifecycle.Count > 0)
         {
-            // Lifecycle events are few (people write and approve prompts); the type index finds them.
-            var envelopes = await db.Entries.AsNoTracking()
-                .Where(e => LedgerEventTypes.PromptLifecycle.Contains(e.Type) && lifecycle.Contains(e.PromptName!))
+            // Lifecycle events are few (people write and approve prompts), so they are found through the
+            // type index. Filtering on prompt_name in SQL would make SQLite walk the name index instead,
+            // through every call that ever used the prompt, while the append lock is held.
+            var candidates = await db.Entries.AsNoTracking()
+                .Where(e => LedgerEventTypes.PromptLifecycle.Contains(e.Type))
+                .Select(e => new { e.Sequence, e.PromptName }).ToListAsync(cancellationToken);
+            var sequences = candidates.Where(c => c.PromptName is { } name && lifecycle.Contains(name)).Select(c => c.Sequence).ToList();
+            var envelopes = sequences.Count == 0 ? [] : await db.Entries.AsNoTracking()
+                .Where(e => sequences.Contains(e.Sequence))
                 .OrderBy(e => e.Sequence).Select(e => e.Envelope).ToListAsync(cancellationToken);
             var history = PromptHistory.Replay(envelopes.Select(e => ProjectedEvent.TryRead(e))
                 .OfType<ProjectedEvent>().Where(e => e.PromptName is { } name && lifecycle.Contains(name)));
