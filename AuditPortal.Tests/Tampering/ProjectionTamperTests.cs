@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
@@ -7,7 +8,9 @@ using AuditPortal.Data.Projections;
 using AuditPortal.Data.Verification;
 using AuditPortal.Features.ApiKeys;
 using AuditPortal.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AuditPortal.Tests.Tampering;
 
@@ -94,8 +97,13 @@ public abstract class ProjectionTamperTests(LedgerProvider provider) : IAsyncLif
 
         var failure = await ProjectionFailureAsync("api_keys", "projection-bot");
         Assert.Contains("scope is \"read\" but the ledger created the key with \"ingest\"", failure.Reason);
-        using var response = await Get(_ingest);
+        var lines = new ConcurrentQueue<string>();
+        await using var watched = _portal.WithWebHostBuilder(b => b.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(lines))));
+        using var client = watched.CreateClient();
+        client.DefaultRequestHeaders.Authorization = _ingest.DefaultRequestHeaders.Authorization;
+        using var response = await Get(client);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains(lines, l => l.Contains("Critical: Refused API key \"projection-bot\"", StringComparison.Ordinal) && l.Contains("scope is \"read\""));
     }
 
     [Fact]
