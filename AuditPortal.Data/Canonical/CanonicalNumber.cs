@@ -28,6 +28,12 @@ public static class CanonicalNumber
             error = $"number {literal} is out of range";
             return null;
         }
+        if (d == 0 && !MantissaIsZero(literal))
+        {
+            // 1e-400 parses to 0; storing 0 would record a value the client never sent.
+            error = $"number {literal} is too close to zero to represent (it would underflow to 0)";
+            return null;
+        }
         if (d == Math.Floor(d) && Math.Abs(d) <= CanonicalJson.MaxSafeInteger)
             return JsonValue.Create((long)d);
         if (d == Math.Floor(d))
@@ -36,5 +42,16 @@ public static class CanonicalNumber
             return null;
         }
         return JsonValue.Create(d.ToString("R", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>True when every digit before the exponent is 0, so that the literal really means zero.</summary>
+    private static bool MantissaIsZero(string literal)
+    {
+        foreach (var c in literal)
+        {
+            if (c is 'e' or 'E') break;
+            if (c is >= '1' and <= '9') return false;
+        }
+        return true;
     }
 }

@@ -94,6 +94,46 @@ public abstract class EventsQueryTests(PortalFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync());
     }
+
+    [Theory]
+    [InlineData("actor=", "actor")]
+    [InlineData("actor", "actor")]
+    [InlineData("type=&model=gpt-4o", "type")]
+    [InlineData("application=", "application")]
+    [InlineData("model=", "model")]
+    [InlineData("prompt=", "prompt")]
+    [InlineData("q=", "q")]
+    [InlineData("from=", "from")]
+    [InlineData("actor=alice%40example.com&actor=bob%40example.com", "actor")]
+    [InlineData("q=a&q=b", "q")]
+    [InlineData("limit=5&limit=6", "limit")]
+    [InlineData("actor=%E2%80%AEalice", "actor")]
+    [InlineData("actor=%20%20", "actor")]
+    public async Task EmptyRepeatedOrDisguisedFiltersAre400AndDoNotTalkAboutStoring(string query, string field)
+    {
+        var response = await fixture.Reader.GetAsync("/api/v1/events?" + query);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+        Assert.Equal("urn:auditportal:problem:validation", (string)problem["type"]!);
+        Assert.Equal([field], problem["errors"]!.AsObject().Select(e => e.Key));
+        Assert.DoesNotContain("stored", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task TheActorFilterFindsAnIdHoweverItIsSpelled()
+    {
+        var tag = Tag();
+        await Events.PostAsync(fixture.Ingest, Events.LlmCall($"{tag}-1", actor: $"Spelled-{tag}@Example.com"));
+
+        foreach (var spelling in new[] { $"spelled-{tag}@example.com", $"SPELLED-{tag}@EXAMPLE.COM", $"%20spelled-{tag}@example.com%20" })
+        {
+            var page = await Events.GetJsonAsync(fixture.Reader, "/api/v1/events?actor=" + spelling.Replace("@", "%40"));
+            Assert.Equal([$"{tag}-1"], page["events"]!.AsArray().Select(e => (string)e!["id"]!));
+            Assert.Equal($"spelled-{tag}@example.com", (string)page["events"]![0]!["actor"]!["id"]!);
+        }
+    }
 }
 
 [Collection("sqlite")]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -70,6 +71,46 @@ public abstract class IngestionApiTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task TheSameIdFromTwoServicesIsTwoEvents()
+    {
+        using var other = await fixture.Portal.ClientWithKeyAsync("other-bot-" + Guid.NewGuid().ToString("N")[..8], ApiKeyScopes.Ingest);
+        var id = NewId();
+        var ours = (await Events.PostAsync(Ingest, Events.LlmCall(id, text: "ours")))["receipts"]![0]!;
+
+        var theirEvent = Events.LlmCall(id, text: "theirs");
+        var theirs = (await Events.PostAsync(other, theirEvent.DeepClone()))["receipts"]![0]!;
+        var theirResend = (await Events.PostAsync(other, theirEvent.DeepClone()))["receipts"]![0]!;
+
+        Assert.False((bool)theirs["duplicate"]!);
+        Assert.NotEqual((long)ours["sequence"]!, (long)theirs["sequence"]!);
+        Assert.True((bool)theirResend["duplicate"]!);
+        Assert.Equal((long)theirs["sequence"]!, (long)theirResend["sequence"]!);
+        await using var db = Ledger.OpenContext();
+        Assert.Equal(2, await db.Entries.CountAsync(e => e.EventId == id, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task AConflictingResendIs409AndRevealsNothingOfTheRecordedEvent()
+    {
+        using var other = await fixture.Portal.ClientWithKeyAsync("other-bot-" + Guid.NewGuid().ToString("N")[..8], ApiKeyScopes.Ingest);
+        var id = NewId();
+        var ours = Events.LlmCall(id, text: "ours", model: "secret-model-7");
+        await Events.PostAsync(Ingest, Events.LlmCall(NewId()), ours.DeepClone());
+        var recorded = (await Events.PostAsync(Ingest, ours.DeepClone()))["receipts"]![0]!;
+        await Events.PostAsync(other, Events.LlmCall(id, text: "theirs"));
+
+        var (status, problem) = await Events.SendAsync(Ingest, Events.Batch(Events.LlmCall(id, text: "edited")));
+
+        Assert.Equal(409, status);
+        Assert.Equal(["events[0].id"], problem["errors"]!.AsObject().Select(e => e.Key));
+        var text = $"{problem["title"]} {problem["detail"]} {problem["errors"]!.ToJsonString()}";
+        Assert.DoesNotMatch($@"\b{(long)recorded["sequence"]!}\b", text);
+        Assert.DoesNotContain("sequence", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain((string)recorded["leafHash"]!, text);
+        Assert.DoesNotContain("secret-model-7", text);
+    }
+
+    [Fact]
     public async Task OneInvalidEventRejectsTheWholeBatchAndStoresNothing()
     {
         var before = await Ledger.ScalarAsync("SELECT COUNT(*) FROM ledger_entries");
@@ -106,6 +147,38 @@ public abstract class IngestionApiTests(PortalFixture fixture)
         var errors = problem["errors"]!.AsObject();
         Assert.True(errors.ContainsKey(field), $"expected an error for {field}, got {errors.ToJsonString()}");
         Assert.Equal(before, await Ledger.ScalarAsync("SELECT COUNT(*) FROM ledger_entries"));
+    }
+
+    [Fact]
+    public async Task AHostileBatchGetsASmallProblemListingTheFirstHundredErrorsAndTheirCount()
+    {
+        // 1000 events, each with 1,380 unknown fields: just under the 10 MiB limit, 1,380,000 errors.
+        const int Fields = 1380;
+        const string Digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+        var names = Digits.SelectMany(a => Digits.Select(b => $"{a}{b}"))
+            .Concat(Digits.SelectMany(a => Digits.SelectMany(b => Digits.Select(c => $"{a}{b}{c}"))))
+            .Where(n => n != "id").Take(Fields).ToList();
+        var body = new StringBuilder("{\"events\":[");
+        for (var i = 0; i < 1000; i++)
+        {
+            if (i > 0) body.Append(',');
+            body.Append($$"""{"id":"h{{i}}","type":"access","occurredAt":"2026-01-01T00:00:00Z","actor":{"id":"u","kind":"user"}""");
+            foreach (var name in names) body.Append(",\"").Append(name).Append("\":0");
+            body.Append('}');
+        }
+        body.Append("]}");
+        Assert.InRange(Encoding.UTF8.GetByteCount(body.ToString()), 9_000_000, 10 * 1024 * 1024);
+
+        var response = await Ingest.PostAsync("/api/v1/events", Events.Raw(body.ToString()));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(text.Length < 32 * 1024, $"the problem body is {text.Length} characters");
+        var problem = JsonNode.Parse(text)!;
+        Assert.Equal(1000 * Fields, (int)problem["errorCount"]!);
+        Assert.True((bool)problem["errorsTruncated"]!);
+        Assert.Equal(100, problem["errors"]!.AsObject().Sum(e => e.Value!.AsArray().Count));
+        Assert.True(problem["errors"]!.AsObject().ContainsKey("events[0].00"));
     }
 
     [Fact]
@@ -150,6 +223,28 @@ public abstract class IngestionApiTests(PortalFixture fixture)
         var (status, problem) = await Events.SendAsync(Ingest, new StringContent("""{"events":[]}""", Encoding.UTF8, "text/plain"));
         Assert.Equal(415, status);
         Assert.Equal("urn:auditportal:problem:unsupported-media-type", (string)problem["type"]!);
+    }
+
+    [Fact]
+    public async Task CompressedBodiesAre415AndStoreNothing()
+    {
+        var before = await Ledger.ScalarAsync("SELECT COUNT(*) FROM ledger_entries");
+        var json = await Events.Batch(Events.LlmCall(NewId())).ReadAsByteArrayAsync();
+        using var packed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            await gzip.WriteAsync(json);
+        var content = new ByteArrayContent(packed.ToArray());
+        content.Headers.ContentType = new("application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+
+        var response = await Ingest.PostAsync("/api/v1/events", content);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("identity", response.Headers.TryGetValues("Accept-Encoding", out var accepted) ? string.Join(",", accepted) : null);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("urn:auditportal:problem:unsupported-media-type", (string)problem["type"]!);
+        Assert.Contains("gzip", (string)problem["detail"]!);
+        Assert.Equal(before, await Ledger.ScalarAsync("SELECT COUNT(*) FROM ledger_entries"));
     }
 
     [Fact]

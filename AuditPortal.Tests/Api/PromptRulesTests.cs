@@ -40,6 +40,37 @@ public abstract class PromptRulesTests(PortalFixture fixture)
         Assert.Contains("four-eyes", problem["errors"]!["events[0].actor.id"]![0]!.ToString());
     }
 
+    [Theory]
+    [InlineData("alice@example.com", "Alice@Example.com")]
+    [InlineData("alice@example.com", " alice@example.com")]
+    [InlineData("Alice@Example.COM", "\u00a0alice@example.com ")]
+    [InlineData("ame\u0301lie@example.com", "am\u00e9lie@example.com")]
+    [InlineData("ame\u0301lie", "am\u00e9lie")]
+    public async Task TheAuthorCannotApproveTheirOwnVersionUnderAnotherSpellingOfTheirId(string author, string approver)
+    {
+        var name = Name();
+        await Events.PostAsync(Ingest, Events.PromptCreated(Id(), name, 1, author));
+
+        var (status, problem) = await Events.SendAsync(Ingest, Events.Batch(Events.PromptDecision(Id(), "prompt.version.approved", name, 1, approver)));
+
+        Assert.Equal(409, status);
+        Assert.Contains("four-eyes", problem["errors"]!["events[0].actor.id"]![0]!.ToString());
+        (status, _) = await Events.SendAsync(Ingest, Events.Batch(Events.PromptDecision(Id(), "prompt.version.published", name, 1, "bob")));
+        Assert.Equal(409, status);
+    }
+
+    [Theory]
+    [InlineData("   ")]
+    [InlineData("alice\u202E@example.com")]
+    [InlineData("ali\u200Bce@example.com")]
+    public async Task BlankOrDisguisedActorIdsAreRefusedNamingTheField(string actor)
+    {
+        var (status, problem) = await Events.SendAsync(Ingest, Events.Batch(Events.PromptCreated(Id(), Name(), 1, "alice"), Events.LlmCall(Id(), actor: actor)));
+
+        Assert.Equal(400, status);
+        Assert.Equal(["events[1].actor.id"], problem["errors"]!.AsObject().Select(e => e.Key));
+    }
+
     [Fact]
     public async Task OnlyApprovedVersionsCanBePublished()
     {

@@ -226,6 +226,26 @@ public class EventBatchParserTests
     }
 
     [Fact]
+    public void ErrorsAfterTheFirstHundredAreCountedButNotKept()
+    {
+        var events = Enumerable.Range(0, 30).Select(i =>
+        {
+            var e = Access($"acc-{i}");
+            for (var f = 0; f < 10; f++) e[$"unknown{f}"] = f;
+            return (JsonNode)e;
+        }).ToArray();
+
+        var result = ParseEvents(events);
+
+        Assert.False(result.IsValid);
+        Assert.Equal(300, result.Errors.Count);
+        Assert.True(result.Errors.Truncated);
+        var listed = result.Errors.ToDictionary();
+        Assert.Equal(FieldErrors.MaxListed, listed.Sum(e => e.Value.Length));
+        Assert.Equal("events[0].unknown0", listed.Keys.Order(StringComparer.Ordinal).First());
+    }
+
+    [Fact]
     public void EventsComeOutInRequestOrderWithTheirPaths()
     {
         var result = ParseEvents(LlmCall("a"), Access("b"), PromptCreated("c"), With(Access("d"), "type", "x-custom"));
@@ -561,7 +581,8 @@ public class EventBatchParserTests
     [InlineData("1e400")]
     [InlineData("-1e400")]
     [InlineData("1e16")]
-    public void NumbersTooLargeForTheCanonicalProfileInAttributesAreRejected(string literal)
+    [InlineData("1e-400")]
+    public void NumbersOutsideTheCanonicalProfileInAttributesAreRejected(string literal)
     {
         var body = Body(With(Access(), "attributes", new JsonObject { ["n"] = 1234 })).Replace("1234", literal, StringComparison.Ordinal);
 

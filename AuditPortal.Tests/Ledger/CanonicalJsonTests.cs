@@ -257,6 +257,8 @@ public class CanonicalJsonTests
     [InlineData("100", 100)]
     [InlineData("-0", 0)]
     [InlineData("-3.0", -3)]
+    [InlineData("0e-400", 0)]
+    [InlineData("0.000e5", 0)]
     [InlineData("9007199254740991", 9_007_199_254_740_991)]
     [InlineData("-9007199254740991", -9_007_199_254_740_991)]
     public void CanonicalNumberTurnsIntegralValuesIntoIntegers(string literal, long expected)
@@ -277,6 +279,8 @@ public class CanonicalJsonTests
     [InlineData("12345678901234567890")]
     [InlineData("1e16")]
     [InlineData("9007199254740992.0")]
+    [InlineData("1e-400")]
+    [InlineData("-2.5E-999")]
     public void CanonicalNumberRejectsNumbersItCannotRepresentExactly(string literal)
     {
         var node = CanonicalNumber.FromLiteral(literal, out var error);

@@ -111,6 +111,7 @@ internal sealed class SchemaCollector : TSqlFragmentVisitor
 {
     public List<CreateTableStatement> Tables { get; } = [];
     public List<CreateIndexStatement> Indexes { get; } = [];
+    public List<DropIndexStatement> DroppedIndexes { get; } = [];
     public List<CreateTriggerStatement> Triggers { get; } = [];
     public List<DropTableStatement> DroppedTables { get; } = [];
     public List<ExecutableStringList> DynamicSql { get; } = [];
@@ -120,6 +121,7 @@ internal sealed class SchemaCollector : TSqlFragmentVisitor
 
     public override void Visit(CreateTableStatement node) => Tables.Add(node);
     public override void Visit(CreateIndexStatement node) => Indexes.Add(node);
+    public override void Visit(DropIndexStatement node) => DroppedIndexes.Add(node);
     public override void Visit(CreateTriggerStatement node) => Triggers.Add(node);
     public override void Visit(DropTableStatement node) => DroppedTables.Add(node);
     public override void Visit(ExecutableStringList node) => DynamicSql.Add(node);
@@ -131,6 +133,7 @@ internal sealed class SchemaCollector : TSqlFragmentVisitor
     {
         Tables.AddRange(other.Tables);
         Indexes.AddRange(other.Indexes);
+        DroppedIndexes.AddRange(other.DroppedIndexes);
         Triggers.AddRange(other.Triggers);
         DroppedTables.AddRange(other.DroppedTables);
         DynamicSql.AddRange(other.DynamicSql);
@@ -138,6 +141,16 @@ internal sealed class SchemaCollector : TSqlFragmentVisitor
         NextValueFor.AddRange(other.NextValueFor);
         Columns.AddRange(other.Columns);
     }
+
+    /// <summary>
+    /// The indexes the script leaves in place: each CREATE INDEX not followed by a DROP INDEX of the same
+    /// table and name (a later migration replacing an index). Positions compare within the top-level
+    /// script, where EF writes index statements.
+    /// </summary>
+    public IEnumerable<CreateIndexStatement> SurvivingIndexes() => Indexes.Where(created => !DroppedIndexes.Any(drop =>
+        drop.StartOffset > created.StartOffset &&
+        drop.DropIndexClauses.OfType<DropIndexClause>().Any(c =>
+            c.Index.Value == created.Name.Value && Name(c.Object) == Name(created.OnName))));
 
     /// <summary>The one CREATE TABLE for <paramref name="name"/>; fails if there is none or more than one.</summary>
     public CreateTableStatement Table(string name) =>

@@ -17,6 +17,13 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
                 Status = 413, Type = ProblemTypes.TooLarge, Title = "The request body is too large",
                 Detail = "Nothing was stored; send smaller batches.",
             },
+            // Kestrel gave up on a body arriving slower than MinRequestBodyDataRate: not a malformed
+            // request, so not the validation type; clients may retry, resends are idempotent.
+            BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => new ProblemDetails
+            {
+                Status = 408, Type = ProblemTypes.RequestTimeout, Title = "The request body arrived too slowly",
+                Detail = "Nothing was stored. Send the body again at a steady rate; resends are idempotent.",
+            },
             BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode, Type = ProblemTypes.Validation, Title = "The request could not be read", Detail = bad.Message,

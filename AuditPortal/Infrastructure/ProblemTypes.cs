@@ -10,6 +10,7 @@ public static class ProblemTypes
     public const string TooLarge = "urn:auditportal:problem:too-large";
     public const string UnsupportedMediaType = "urn:auditportal:problem:unsupported-media-type";
     public const string NotFound = "urn:auditportal:problem:not-found";
+    public const string RequestTimeout = "urn:auditportal:problem:request-timeout";
     public const string Unavailable = "urn:auditportal:problem:unavailable";
     public const string Internal = "urn:auditportal:problem:internal";
 }

@@ -24,7 +24,10 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         entry.Property(e => e.LeafHash).HasMaxLength(32).IsFixedLength();
         entry.Property(e => e.SearchText).HasMaxLength(Envelope.MaxSearchText);
 
-        entry.HasIndex(e => e.EventId).IsUnique();
+        // Idempotency is scoped to the submitting service account (docs/api.md): two services may use
+        // one id, one service may not record two events under it. Submitter first, because every
+        // duplicate lookup names the submitter.
+        entry.HasIndex(e => new { e.SubmittedBy, e.EventId }).IsUnique();
         // Timeline paging is keyset on (occurred_at, sequence); each filter column gets its own index.
         entry.HasIndex(e => new { e.OccurredAt, e.Sequence });
         entry.HasIndex(e => e.ActorId);

@@ -238,10 +238,6 @@ namespace AuditPortal.Data.Migrations.SqlServer
                     b.HasIndex("Application")
                         .HasDatabaseName("ix_ledger_entries_application");
 
-                    b.HasIndex("EventId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_ledger_entries_event_id");
-
                     b.HasIndex("Model")
                         .HasDatabaseName("ix_ledger_entries_model");
 
@@ -256,6 +252,10 @@ namespace AuditPortal.Data.Migrations.SqlServer
 
                     b.HasIndex("PromptName", "PromptVersion")
                         .HasDatabaseName("ix_ledger_entries_prompt_name_prompt_version");
+
+                    b.HasIndex("SubmittedBy", "EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_entries_submitted_by_event_id");
 
                     b.ToTable("ledger_entries", (string)null);
                 });

@@ -228,10 +228,6 @@ namespace AuditPortal.Data.Migrations.Sqlite
                     b.HasIndex("Application")
                         .HasDatabaseName("ix_ledger_entries_application");
 
-                    b.HasIndex("EventId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_ledger_entries_event_id");
-
                     b.HasIndex("Model")
                         .HasDatabaseName("ix_ledger_entries_model");
 
@@ -243,6 +239,10 @@ namespace AuditPortal.Data.Migrations.Sqlite
 
                     b.HasIndex("PromptName", "PromptVersion")
                         .HasDatabaseName("ix_ledger_entries_prompt_name_prompt_version");
+
+                    b.HasIndex("SubmittedBy", "EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_entries_submitted_by_event_id");
 
                     b.HasIndex("OccurredAt", "Sequence", "ActorId")
                         .HasDatabaseName("ix_ledger_entries_occurred_at_sequence_actor_id");

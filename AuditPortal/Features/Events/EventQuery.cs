@@ -30,12 +30,25 @@ public sealed record EventQuery
     /// <summary>Reads the query string; every bad parameter is reported by name.</summary>
     public static EventQuery Parse(IQueryCollection query, FieldErrors errors)
     {
+        // Absent means "no filter". Present but empty (actor=) or repeated (actor=a&actor=b) is refused:
+        // reading either as "everything" or as one of the values would answer another question than asked.
         string? Text(string name, int max)
         {
-            var value = query[name].ToString();
-            if (value.Length == 0) return null;
+            if (!query.TryGetValue(name, out var values)) return null;
+            if (values.Count > 1) { errors.Add(name, "is given more than once; give each parameter at most once"); return null; }
+            var value = values.ToString();
+            if (value.Length == 0) { errors.Add(name, "must not be empty; leave the parameter out to not filter by it"); return null; }
             if (value.Length > max) { errors.Add(name, $"must be at most {max} characters"); return null; }
             return value;
+        }
+        string? ActorId(string name)
+        {
+            var value = Text(name, FieldLimits.ActorId);
+            if (value is null) return null;
+            // The same normal form as ingestion stores, so Alice@Example.com finds alice@example.com.
+            if (ActorIds.TryNormalize(value, out var normalized, out var error)) return normalized;
+            errors.Add(name, error!);
+            return null;
         }
         DateTime? Time(string name)
         {
@@ -71,7 +84,7 @@ public sealed record EventQuery
 
         var result = new EventQuery
         {
-            Actor = Text("actor", FieldLimits.ActorId),
+            Actor = ActorId("actor"),
             Type = Text("type", FieldLimits.Type),
             Application = Text("application", FieldLimits.Name),
             Model = Text("model", FieldLimits.Name),

@@ -11,7 +11,7 @@ public sealed record EventBatchDocument([property: JsonRequired] IReadOnlyList<E
 
 [Description("One event. Which of the optional fields apply depends on type (see docs/api.md).")]
 public sealed record EventDocument(
-    [property: JsonRequired, Description("Client-unique id, at most 128 characters; resending it is idempotent.")] string Id,
+    [property: JsonRequired, Description("Unique among the submitting service's events, at most 128 characters; resending it is idempotent.")] string Id,
     [property: JsonRequired, Description("llm.call, prompt.version.created|approved|rejected|published, access, config.changed or x-<custom>.")] string Type,
     [property: JsonRequired, Description("RFC 3339 date-time with offset.")] string OccurredAt,
     [property: JsonRequired] ActorDocument Actor,
@@ -34,7 +34,7 @@ public sealed record EventDocument(
     string? Comment);
 
 public sealed record ActorDocument(
-    [property: JsonRequired] string Id,
+    [property: JsonRequired, Description("Stored trimmed and in Unicode NFC, lower-cased when e-mail-like; no control, format or bidi characters (docs/api.md).")] string Id,
     [property: JsonRequired, Description("user, service or system")] string Kind,
     string? DisplayName);
 

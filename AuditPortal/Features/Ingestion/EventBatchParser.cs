@@ -161,6 +161,17 @@ public sealed class EventBatchParser(TimeProvider time)
         if (e.Object("actor", required: true) is not { } actor) return null;
         actor.RejectUnknown(ActorFields);
         var id = actor.String("id", required: true, FieldLimits.ActorId);
+        // Normalised here, before anything compares or stores it: the envelope, the filters and the
+        // four-eyes rule (PromptRegistry) all see this one form.
+        if (id is not null)
+        {
+            if (ActorIds.TryNormalize(id, out var normalized, out var error)) id = normalized;
+            else
+            {
+                actor.Errors.Add(actor.At("id"), error!);
+                id = null;
+            }
+        }
         var kind = actor.OneOf("kind", required: true, ActorKinds.All);
         var displayName = actor.String("displayName", required: false, FieldLimits.DisplayName);
         return id is null || kind is null ? null : new ActorRef(id, kind, displayName);

@@ -16,7 +16,7 @@ public static class IngestionApi
             .WithName("PostEvents")
             .WithTags("Ingestion")
             .WithSummary("Append a batch of 1–1000 events")
-            .WithDescription("Atomic: any invalid event rejects the whole batch and nothing is stored. Idempotent by event id. " +
+            .WithDescription("Atomic: any invalid event rejects the whole batch and nothing is stored. Idempotent by event id within the submitting service account. " +
                              "Receipts come back in request order once the batch is durable.")
             // Documented, not declared with Accepts(): that would let routing answer 415 before authentication.
             .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
@@ -33,6 +33,7 @@ public static class IngestionApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status408RequestTimeout)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -46,6 +47,12 @@ public static class IngestionApi
         HttpContext http, EventBatchParser parser, LedgerWriter writer, CancellationToken cancellationToken)
     {
         if (!IsJson(http.Request.ContentType)) return Problems.UnsupportedMediaType(http.Request.ContentType);
+        if (!IsIdentityCoded(http.Request.Headers.ContentEncoding))
+        {
+            // RFC 9110 §15.5.16: name the codings we accept.
+            http.Response.Headers.AcceptEncoding = "identity";
+            return Problems.UnsupportedContentEncoding(http.Request.Headers.ContentEncoding.ToString());
+        }
         if (http.Request.ContentLength > EventBatchParser.MaxBodyBytes) return Problems.TooLarge(EventBatchParser.MaxBodyBytes);
 
         BatchParseResult parsed;
@@ -54,15 +61,29 @@ public static class IngestionApi
             if (body is null) return Problems.TooLarge(EventBatchParser.MaxBodyBytes);
             parsed = parser.Parse(body.Memory, ApiKeyPrincipal.Actor(http.User));
         }
-        if (!parsed.IsValid) return Problems.Validation(parsed.Errors);
+        if (!parsed.IsValid) return Problems.RejectedBatch(parsed.Errors);
 
         return await writer.AppendAsync(parsed.Events, cancellationToken) switch
         {
             Appended appended => TypedResults.Ok(new ReceiptsResponse(appended.Receipts)),
-            Rejected { Invalid.Any: true } rejected => Problems.Validation(rejected.Invalid),
+            Rejected { Invalid.Any: true } rejected => Problems.RejectedBatch(rejected.Invalid),
             Rejected rejected => Problems.Conflict(rejected.Conflicts),
             var other => throw new InvalidOperationException($"Unexpected outcome {other}."),
         };
+    }
+
+    /// <summary>
+    /// Only uncompressed bodies: the parser would read gzip bytes as invalid JSON, and decompressing
+    /// would let a 10 MiB body expand past every limit.
+    /// </summary>
+    private static bool IsIdentityCoded(Microsoft.Extensions.Primitives.StringValues contentEncoding)
+    {
+        foreach (var header in contentEncoding)
+        {
+            foreach (var coding in (header ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                if (!coding.Equals("identity", StringComparison.OrdinalIgnoreCase)) return false;
+        }
+        return true;
     }
 
     private static bool IsJson(string? contentType)

@@ -97,10 +97,9 @@ public sealed partial class LedgerWriter(
         var batch = await appender.BeginAsync(db, ct);
 
         var incoming = group.SelectMany(r => r.Events).ToList();
-        var ids = incoming.Select(e => e.Draft.EventId).Distinct().ToList();
-        var recorded = await RecordedEvent.LoadAsync(db, ids, ct);
+        var recorded = await RecordedEvent.LoadAsync(db, incoming.Select(e => (e.Draft.SubmittedBy.Id, e.Draft.EventId)), ct);
         var prompts = await PromptRegistry.LoadAsync(db, incoming, ct);
-        var pending = new Dictionary<string, PendingEntry>(StringComparer.Ordinal);
+        var pending = new Dictionary<(string SubmittedBy, string EventId), PendingEntry>();
 
         var results = group.Select(request => Apply(request, batch, recorded, pending, prompts)).ToList();
 
@@ -114,8 +113,8 @@ public sealed partial class LedgerWriter(
         for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(results[i].Outcome());
     }
 
-    private static ApplyResult Apply(AppendRequest request, AppendBatch batch, Dictionary<string, RecordedEvent> recorded,
-        Dictionary<string, PendingEntry> pending, PromptRegistry prompts)
+    private static ApplyResult Apply(AppendRequest request, AppendBatch batch, Dictionary<(string, string), RecordedEvent> recorded,
+        Dictionary<(string, string), PendingEntry> pending, PromptRegistry prompts)
     {
         var invalid = new FieldErrors();
         var conflicts = new FieldErrors();
@@ -125,12 +124,15 @@ public sealed partial class LedgerWriter(
         for (var i = 0; i < request.Events.Count; i++)
         {
             var incoming = request.Events[i];
-            var id = incoming.Draft.EventId;
-            var earlier = recorded.GetValueOrDefault(id) ?? (pending.TryGetValue(id, out var p) ? RecordedEvent.From(p) : null);
+            // Ids are scoped to the submitting service account: only its own earlier events count.
+            var key = (incoming.Draft.SubmittedBy.Id, incoming.Draft.EventId);
+            var earlier = recorded.GetValueOrDefault(key) ?? (pending.TryGetValue(key, out var p) ? RecordedEvent.From(p) : null);
             if (earlier is not null)
             {
+                // The message names no sequence or other data of the recorded event: the caller learns
+                // only that its own id is taken.
                 if (earlier.IsSameEvent(incoming.Draft, out var reason)) receipts[i] = earlier.Receipt(duplicate: true);
-                else conflicts.Add($"{incoming.Path}.id", $"an event with this id was already recorded at sequence {earlier.Sequence} {reason}");
+                else conflicts.Add($"{incoming.Path}.id", $"this service already recorded an event with this id {reason}; resend it unchanged or use a new id");
                 continue;
             }
             stage.Check(incoming, invalid, conflicts);
@@ -145,7 +147,7 @@ public sealed partial class LedgerWriter(
             if (receipts[i] is not null) continue;
             if (request.Events[i].Project is { } project) projections.Add(project);
             var entry = batch.Add(request.Prepared[i]);
-            pending[entry.EventId] = entry;
+            pending[(entry.Draft.SubmittedBy.Id, entry.EventId)] = entry;
             sequences[entry.EventId] = entry.Sequence;
             fresh.Add((i, entry));
         }

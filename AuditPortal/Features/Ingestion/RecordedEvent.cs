@@ -10,20 +10,33 @@ namespace AuditPortal.Features.Ingestion;
 /// </summary>
 internal sealed record RecordedEvent(long Sequence, byte[] Envelope, DateTime RecordedAtUtc, byte[]? Salt, byte[] LeafHash, string EventId)
 {
-    public static async Task<Dictionary<string, RecordedEvent>> LoadAsync(LedgerDbContext db, IReadOnlyCollection<string> ids,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The recorded events each submitter already holds under the given ids. Ids are scoped to their
+    /// submitter: another service's event with the same id is not looked at, so it can neither block
+    /// nor be revealed.
+    /// </summary>
+    public static async Task<Dictionary<(string SubmittedBy, string EventId), RecordedEvent>> LoadAsync(LedgerDbContext db,
+        IEnumerable<(string SubmittedBy, string EventId)> keys, CancellationToken cancellationToken)
     {
-        if (ids.Count == 0) return new(StringComparer.Ordinal);
-        var rows = await (
-                from entry in db.Entries.AsNoTracking()
-                where ids.Contains(entry.EventId)
-                join content in db.Contents.AsNoTracking() on entry.Sequence equals content.Sequence into contents
-                from content in contents.DefaultIfEmpty()
-                select new { entry.Sequence, entry.Envelope, entry.RecordedAt, Salt = content == null ? null : content.Salt, entry.LeafHash, entry.EventId })
-            .ToListAsync(cancellationToken);
-        return rows.ToDictionary(r => r.EventId,
-            r => new RecordedEvent(r.Sequence, r.Envelope, DateTime.SpecifyKind(r.RecordedAt, DateTimeKind.Utc), r.Salt, r.LeafHash, r.EventId),
-            StringComparer.Ordinal);
+        var found = new Dictionary<(string, string), RecordedEvent>();
+        // One query per submitter (a group commit rarely mixes more than a few), each an index seek on
+        // (submitted_by, event_id).
+        foreach (var bySubmitter in keys.Distinct().GroupBy(k => k.SubmittedBy, StringComparer.Ordinal))
+        {
+            var submitter = bySubmitter.Key;
+            var ids = bySubmitter.Select(k => k.EventId).ToList();
+            var rows = await (
+                    from entry in db.Entries.AsNoTracking()
+                    where entry.SubmittedBy == submitter && ids.Contains(entry.EventId)
+                    join content in db.Contents.AsNoTracking() on entry.Sequence equals content.Sequence into contents
+                    from content in contents.DefaultIfEmpty()
+                    select new { entry.Sequence, entry.Envelope, entry.RecordedAt, Salt = content == null ? null : content.Salt, entry.LeafHash, entry.EventId })
+                .ToListAsync(cancellationToken);
+            foreach (var r in rows)
+                found[(submitter, r.EventId)] =
+                    new RecordedEvent(r.Sequence, r.Envelope, DateTime.SpecifyKind(r.RecordedAt, DateTimeKind.Utc), r.Salt, r.LeafHash, r.EventId);
+        }
+        return found;
     }
 
     /// <summary>An entry appended earlier in the same group commit, not yet committed.</summary>
@@ -38,7 +51,7 @@ internal sealed record RecordedEvent(long Sequence, byte[] Envelope, DateTime Re
             return false;
         }
         var rendered = Data.Ledger.Envelope.Render(resend, Sequence, RecordedAtUtc, Data.Ledger.Envelope.Commitment(Salt, resend.Content));
-        reason = "with different content or by a different submitter";
+        reason = "with different content";
         return rendered.AsSpan().SequenceEqual(Envelope);
     }
 
