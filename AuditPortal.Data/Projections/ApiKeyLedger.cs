@@ -9,11 +9,12 @@ namespace AuditPortal.Data.Projections;
 /// How an api_keys row is tied to the ledger. The creation event (config.changed, change
 /// "apikey.created") commits to the key's id, name, scope, display prefix and a digest of its secret
 /// hash, so a re-scoped, re-pointed or inserted row is told apart from the one the ledger created; the
-/// revocation event (change "apikey.revoked") outlives any edit of revoked_at. Only events the portal
-/// itself recorded count: a service's ingest key can post config.changed events, but its envelopes say
-/// submittedBy kind "service". Their ids are derived from the key's secret hash, so authentication finds
-/// them through the unique event-id index on every request, and a client that reads the ledger cannot
-/// take a revocation's id first.
+/// revocation event (change "apikey.revoked") outlives any edit of revoked_at. The actor is the operator;
+/// the submitter is always <see cref="Recorder"/>, the portal itself, and only such events count: a
+/// service's ingest key can post config.changed events, but its envelopes say submittedBy kind "service".
+/// Their ids are derived from the key's secret hash, so authentication finds them through the unique
+/// (submitted_by, event_id) index on every request, and a client that reads the ledger cannot take a
+/// revocation's id first.
 /// </summary>
 public static class ApiKeyLedger
 {
@@ -21,6 +22,9 @@ public static class ApiKeyLedger
     public const string RevokedChange = "apikey.revoked";
     private static readonly byte[] DigestDomain = Encoding.ASCII.GetBytes("auditportal/apikey/v1\0");
     private static readonly byte[] EventIdDomain = Encoding.ASCII.GetBytes("auditportal/apikey-event/v1\0");
+
+    /// <summary>The submitter of every API-key change: the portal, on behalf of the operator named as actor.</summary>
+    public static readonly ActorRef Recorder = new("auditportal", ActorKinds.System);
 
     public static string CreatedEventId(byte[] secretHash) => $"{CreatedChange}-{EventToken(secretHash)}";
 
@@ -55,7 +59,7 @@ public static class ApiKeyLedger
     /// <summary>The key id a config.changed event the portal recorded creates or revokes, with which of the two it is; null for other events.</summary>
     public static (Guid KeyId, bool Revokes)? KeyChange(ProjectedEvent e)
     {
-        if (e.Type != LedgerEventTypes.ConfigChanged || e.SubmittedByKind == ActorKinds.Service || !e.Attributes.TryGetValue("change", out var change))
+        if (e.Type != LedgerEventTypes.ConfigChanged || e.SubmittedBy != Recorder || !e.Attributes.TryGetValue("change", out var change))
             return null;
         if (change is not (CreatedChange or RevokedChange)) return null;
         if (!e.Attributes.TryGetValue("keyId", out var id) || !Guid.TryParseExact(id, "D", out var keyId)) return null;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using AuditPortal.Data.Canonical;
+using AuditPortal.Data.Ledger;
 
 namespace AuditPortal.Data.Projections;
 
@@ -14,7 +15,7 @@ public sealed record ProjectedEvent(
     string Type,
     DateTime OccurredAtUtc,
     string ActorId,
-    string SubmittedByKind,
+    ActorRef SubmittedBy,
     string? PromptName,
     int? PromptVersion,
     int? PromptParentVersion,
@@ -47,7 +48,7 @@ public sealed record ProjectedEvent(
                 DateTime.ParseExact(root.GetProperty("occurredAt").GetString()!, Timestamps.CanonicalFormat, CultureInfo.InvariantCulture,
                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
                 root.GetProperty("actor").GetProperty("id").GetString()!,
-                root.GetProperty("submittedBy").GetProperty("kind").GetString()!,
+                new ActorRef(root.GetProperty("submittedBy").GetProperty("id").GetString()!, root.GetProperty("submittedBy").GetProperty("kind").GetString()!),
                 promptName, promptVersion, parentVersion, attributes);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)

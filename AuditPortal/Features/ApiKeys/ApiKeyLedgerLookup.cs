@@ -17,7 +17,7 @@ internal static class ApiKeyLedgerLookup
     {
         var ids = rows.SelectMany(r => new[] { ApiKeyLedger.CreatedEventId(r.SecretHash), ApiKeyLedger.RevokedEventId(r.SecretHash) }).ToList();
         var envelopes = ids.Count == 0 ? [] : await db.Entries.AsNoTracking()
-            .Where(e => ids.Contains(e.EventId))
+            .Where(e => e.SubmittedBy == ApiKeyLedger.Recorder.Id && ids.Contains(e.EventId))
             .OrderBy(e => e.Sequence)
             .Select(e => e.Envelope)
             .ToListAsync(cancellationToken);

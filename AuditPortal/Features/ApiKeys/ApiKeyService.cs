@@ -41,6 +41,7 @@ public sealed partial class ApiKeyService(IDbContextFactory<LedgerDbContext> fac
         await recorder.RecordAsync(new PortalEvent(EventTypes.ConfigChanged, createdBy, Attributes(ApiKeyLedger.CreationAttributes(key)))
         {
             EventId = ApiKeyLedger.CreatedEventId(key.SecretHash),
+            SubmittedBy = ApiKeyLedger.Recorder,
             OccurredAtUtc = now,
             Project = (db, _) =>
             {
@@ -65,7 +66,7 @@ public sealed partial class ApiKeyService(IDbContextFactory<LedgerDbContext> fac
             key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Name == name && k.RevokedAt == null, cancellationToken);
             if (key is null) return false;
             var revokedEventId = ApiKeyLedger.RevokedEventId(key.SecretHash);
-            if (await db.Entries.AnyAsync(e => e.EventId == revokedEventId, cancellationToken))
+            if (await db.Entries.AnyAsync(e => e.SubmittedBy == ApiKeyLedger.Recorder.Id && e.EventId == revokedEventId, cancellationToken))
                 throw new ArgumentException($"The ledger already revoked \"{name}\", but its api_keys row shows it active: the row was edited. Run `verify`.");
         }
         var now = ApiKeyLedger.ToStoredPrecision(time.GetUtcNow().UtcDateTime);
@@ -73,6 +74,7 @@ public sealed partial class ApiKeyService(IDbContextFactory<LedgerDbContext> fac
         await recorder.RecordAsync(new PortalEvent(EventTypes.ConfigChanged, revokedBy, Attributes(ApiKeyLedger.RevocationAttributes(key)))
         {
             EventId = ApiKeyLedger.RevokedEventId(key.SecretHash),
+            SubmittedBy = ApiKeyLedger.Recorder,
             OccurredAtUtc = now,
             Project = (db, ct) => db.ApiKeys.Where(k => k.Id == id).ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), ct),
         }, cancellationToken);

@@ -22,7 +22,7 @@ public sealed class PortalEventRecorder(LedgerWriter writer, TimeProvider time)
             Type = type,
             OccurredAtUtc = portalEvent.OccurredAtUtc ?? time.GetUtcNow().UtcDateTime,
             Actor = actor,
-            SubmittedBy = actor,
+            SubmittedBy = portalEvent.SubmittedBy ?? actor,
             Fields = new Dictionary<string, JsonNode> { ["attributes"] = attributes },
             Content = CanonicalJson.Serialize(new JsonObject()),
         };
@@ -37,6 +37,8 @@ public sealed class PortalEventRecorder(LedgerWriter writer, TimeProvider time)
 public sealed record PortalEvent(string Type, ActorRef Actor, JsonObject Attributes)
 {
     public string? EventId { get; init; }
+    /// <summary>Who submitted it, when not the actor (API-key changes are submitted by the portal itself).</summary>
+    public ActorRef? SubmittedBy { get; init; }
     public DateTime? OccurredAtUtc { get; init; }
     public Func<LedgerDbContext, CancellationToken, Task>? Project { get; init; }
 }
