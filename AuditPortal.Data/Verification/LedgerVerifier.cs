@@ -39,15 +39,19 @@ public sealed class LedgerVerifier
         // Anchor files first: each is written after its checkpoint row commits, so every anchor read
         // here is covered by the snapshot that starts next, however busy the portal is.
         var anchors = _anchors?.ReadAll().ToList();
+        IReadOnlyList<VerificationFailure> projections;
         await using (await LedgerSnapshot.BeginAsync(db, cancellationToken))
         {
             await run.LoadCheckpointsAsync(db, anchors, cancellationToken);
             await run.StreamEntriesAsync(db, cancellationToken);
             await run.CheckTailAsync(db, cancellationToken);
             await run.ConfirmDuplicateIdsAsync(db, cancellationToken);
+            // The read models are checked against what the entries just verified say, in the same snapshot.
+            projections = await ProjectionReplay.CheckAsync(db, run.Position, cancellationToken);
         }
         run.CheckAnchorsPresent();
-        return run.Result();
+        var result = run.Result();
+        return result with { Failures = [.. result.Failures, .. projections] };
     }
 
     private sealed class Run(LedgerVerifier owner)

@@ -50,4 +50,6 @@ public enum FailureKind
     DuplicateEventId,
     /// <summary>A checkpoint without its anchor file, when anchors are required.</summary>
     MissingAnchor,
+    /// <summary>A row of a read model (prompt_versions, api_keys) that the ledger's events do not explain.</summary>
+    ProjectionRow,
 }

@@ -1,4 +1,5 @@
 using AuditPortal.Configuration;
+using AuditPortal.Data.Canonical;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Features.ApiKeys;
 using AuditPortal.Features.Demo;
@@ -48,10 +49,16 @@ public static class PortalCommandLine
         }
     }
 
-    private static async Task<int> ApiKeyAsync(string[] args, CommandArguments arguments)
+    private static Task<int> ApiKeyAsync(string[] args, CommandArguments arguments) => arguments.Positionals switch
     {
-        if (arguments.Positionals is not ["create"] || arguments.Unknown("name", "scope").Any())
-            return Usage();
+        ["create"] when !arguments.Unknown("name", "scope").Any() => CreateApiKeyAsync(args, arguments),
+        ["list"] when !arguments.Unknown().Any() => ListApiKeysAsync(args),
+        ["revoke"] when !arguments.Unknown("name").Any() => RevokeApiKeyAsync(args, arguments),
+        _ => Task.FromResult(Usage()),
+    };
+
+    private static async Task<int> CreateApiKeyAsync(string[] args, CommandArguments arguments)
+    {
         var name = arguments.Option("name");
         var scope = arguments.Option("scope") ?? ApiKeyScopes.Ingest;
         if (string.IsNullOrEmpty(name))
@@ -61,13 +68,50 @@ public static class PortalCommandLine
         }
         return await WithHostAsync(args, start: true, async (services, ct) =>
         {
-            var operatorActor = new Data.Ledger.ActorRef($"cli:{Environment.UserName}", Data.Ledger.ActorKinds.System);
-            var key = await services.GetRequiredService<ApiKeyService>().CreateAsync(name, scope, operatorActor, ct);
+            var key = await services.GetRequiredService<ApiKeyService>().CreateAsync(name, scope, OperatorActor(), ct);
             Console.Out.WriteLine(key);
             Console.Error.WriteLine($"Created {scope} key \"{name}\". It is shown once; store it now.");
             return 0;
         });
     }
+
+    /// <summary>One line a key on standard output, tab-separated under a header; never the secret.</summary>
+    private static Task<int> ListApiKeysAsync(string[] args) => WithHostAsync(args, start: true, async (services, ct) =>
+    {
+        var keys = await services.GetRequiredService<ApiKeyService>().ListAsync(ct);
+        Console.Out.WriteLine("name\tscope\tprefix\tcreated\tcreated_by\trevoked\tledger");
+        foreach (var key in keys)
+            Console.Out.WriteLine(string.Join('\t', key.Name, key.Scope, key.Prefix, Timestamps.ToCanonical(key.CreatedAtUtc), key.CreatedBy,
+                key.RevokedAtUtc is { } revoked ? Timestamps.ToCanonical(revoked) : "-",
+                key.Unexplained is null ? "ok" : $"NOT EXPLAINED: {key.Unexplained}"));
+        var unexplained = keys.Count(k => k.Unexplained is not null);
+        Console.Error.WriteLine(unexplained == 0
+            ? $"{keys.Count} API keys."
+            : $"{keys.Count} API keys; {unexplained} not explained by the ledger (changed outside the portal; they do not authenticate). Run `verify`.");
+        return unexplained == 0 ? 0 : 1;
+    });
+
+    private static async Task<int> RevokeApiKeyAsync(string[] args, CommandArguments arguments)
+    {
+        var name = arguments.Option("name");
+        if (string.IsNullOrEmpty(name))
+        {
+            Console.Error.WriteLine("error: --name is required, e.g. apikey revoke --name support-bot");
+            return 2;
+        }
+        return await WithHostAsync(args, start: true, async (services, ct) =>
+        {
+            if (!await services.GetRequiredService<ApiKeyService>().RevokeAsync(name, OperatorActor(), ct))
+            {
+                Console.Error.WriteLine($"error: there is no active API key named \"{name}\" (see `apikey list`).");
+                return 2;
+            }
+            Console.Error.WriteLine($"Revoked key \"{name}\"; every portal instance refuses it from now on.");
+            return 0;
+        });
+    }
+
+    private static Data.Ledger.ActorRef OperatorActor() => new($"cli:{Environment.UserName}", Data.Ledger.ActorKinds.System);
 
     private static async Task<int> SeedDemoAsync(string[] args, CommandArguments arguments)
     {
@@ -136,6 +180,8 @@ public static class PortalCommandLine
               migrate                                   apply the database migrations for the configured provider
               apikey create --name NAME [--scope ingest|read]
                                                         create an API key; prints the key (only) on standard output
+              apikey list                               list the keys: name, scope, prefix, created, revoked (never the secret)
+              apikey revoke --name NAME                 revoke a key; every instance refuses it at once
               verify [--key VERIFIER_KEY]… [--require-anchors]
                                                         check the whole ledger; exit 0 intact, 1 tampered, 2 could not run;
                                                         a checkpoint without its anchor file warns, or fails with --require-anchors

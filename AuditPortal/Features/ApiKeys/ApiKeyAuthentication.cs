@@ -21,7 +21,7 @@ public static class ApiKeyDefaults
 /// "Authorization: Bearer apk_…" → a service-account principal named after the key, carrying its scope.
 /// Failures answer with problem details; the key itself is never logged.
 /// </summary>
-public sealed class ApiKeyAuthenticationHandler(
+public sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
@@ -41,9 +41,16 @@ public sealed class ApiKeyAuthenticationHandler(
         await using var db = await factory.CreateDbContextAsync(Context.RequestAborted);
         var found = await db.ApiKeys.AsNoTracking()
             .Where(k => k.SecretHash == hash && k.RevokedAt == null)
-            .Select(k => new { k.Name, k.Scope })
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (found is null) return AuthenticateResult.Fail("unknown or revoked API key");
+        // Checked against the ledger on every request, on every instance: a revocation takes effect at
+        // once, and a row edited or inserted with SQL grants nothing.
+        var unexplained = (await ApiKeyLedgerLookup.UnexplainedAsync(db, [found], Context.RequestAborted))[found.Id];
+        if (unexplained is not null)
+        {
+            LogUnexplainedKey(Logger, found.Name, unexplained);
+            return AuthenticateResult.Fail("unknown or revoked API key");
+        }
 
         var identity = new ClaimsIdentity(
         [
@@ -70,6 +77,10 @@ public sealed class ApiKeyAuthenticationHandler(
         return WriteProblemAsync(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "The API key lacks the scope for this endpoint",
             $"This key has scope \"{scope}\". Ingest keys can only write events and read keys can only read.");
     }
+
+    [LoggerMessage(Level = LogLevel.Critical,
+        Message = "Refused API key \"{Name}\": its api_keys row is not explained by the ledger ({Reason}). The table was changed outside the portal; run `verify`")]
+    private static partial void LogUnexplainedKey(ILogger logger, string name, string reason);
 
     private async Task WriteProblemAsync(int status, string type, string title, string detail)
     {

@@ -1,13 +1,17 @@
-using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
+using AuditPortal.Data.Projections;
 using AuditPortal.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.ApiKeys;
 
-/// <summary>Creates and revokes API keys; each change is a config.changed event in the ledger.</summary>
+/// <summary>
+/// Creates, lists and revokes API keys. Each change is a config.changed event, and the api_keys row is
+/// written in the same transaction as that event, so the row never exists without the event that explains it.
+/// </summary>
 public sealed partial class ApiKeyService(IDbContextFactory<LedgerDbContext> factory, PortalEventRecorder recorder, TimeProvider time)
 {
     public async Task<string> CreateAsync(string name, string scope, ActorRef createdBy, CancellationToken cancellationToken)
@@ -17,52 +21,87 @@ public sealed partial class ApiKeyService(IDbContextFactory<LedgerDbContext> fac
         if (!ApiKeyScopes.All.Contains(scope))
             throw new ArgumentException($"Scope must be one of: {string.Join(", ", ApiKeyScopes.All)}.", nameof(scope));
 
-        var secret = ApiKeySecrets.Generate();
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
             if (await db.ApiKeys.AnyAsync(k => k.Name == name, cancellationToken))
                 throw new ArgumentException($"An API key named \"{name}\" already exists.", nameof(name));
-            db.ApiKeys.Add(new ApiKey
+        }
+        var secret = ApiKeySecrets.Generate();
+        var now = ApiKeyLedger.ToStoredPrecision(time.GetUtcNow().UtcDateTime);
+        var key = new ApiKey
+        {
+            Id = Guid.CreateVersion7(),
+            Name = name,
+            Scope = scope,
+            SecretHash = ApiKeySecrets.Hash(secret),
+            Prefix = ApiKeySecrets.Display(secret),
+            CreatedAt = now,
+            CreatedBy = createdBy.Id,
+        };
+        await recorder.RecordAsync(new PortalEvent(EventTypes.ConfigChanged, createdBy, Attributes(ApiKeyLedger.CreationAttributes(key)))
+        {
+            EventId = ApiKeyLedger.CreatedEventId(key.SecretHash),
+            SubmittedBy = ApiKeyLedger.Recorder,
+            OccurredAtUtc = now,
+            Project = (db, _) =>
             {
-                Id = Guid.CreateVersion7(),
-                Name = name,
-                Scope = scope,
-                SecretHash = ApiKeySecrets.Hash(secret),
-                Prefix = ApiKeySecrets.Display(secret),
-                CreatedAt = time.GetUtcNow().UtcDateTime,
-                CreatedBy = createdBy.Id,
-            });
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        try
-        {
-            await RecordAsync("apikey.created", name, scope, createdBy, cancellationToken);
-        }
-        catch
-        {
-            // A key the ledger does not know about must not work: take it back.
-            await using var db = await factory.CreateDbContextAsync(CancellationToken.None);
-            await db.ApiKeys.Where(k => k.Name == name).ExecuteDeleteAsync(CancellationToken.None);
-            throw;
-        }
+                // A fresh entity each time: a failed group commit retries the request on a new context.
+                db.ApiKeys.Add(new ApiKey
+                {
+                    Id = key.Id, Name = key.Name, Scope = key.Scope, SecretHash = key.SecretHash, Prefix = key.Prefix,
+                    CreatedAt = key.CreatedAt, CreatedBy = key.CreatedBy,
+                });
+                return Task.CompletedTask;
+            },
+        }, cancellationToken);
         return secret;
     }
 
+    /// <summary>Revokes the active key of that name; false when there is none.</summary>
     public async Task<bool> RevokeAsync(string name, ActorRef revokedBy, CancellationToken cancellationToken)
     {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Name == name && k.RevokedAt == null, cancellationToken);
-        if (key is null) return false;
-        key.RevokedAt = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken);
-        await RecordAsync("apikey.revoked", name, key.Scope, revokedBy, cancellationToken);
+        ApiKey? key;
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Name == name && k.RevokedAt == null, cancellationToken);
+            if (key is null) return false;
+            var revokedEventId = ApiKeyLedger.RevokedEventId(key.SecretHash);
+            if (await db.Entries.AnyAsync(e => e.SubmittedBy == ApiKeyLedger.Recorder.Id && e.EventId == revokedEventId, cancellationToken))
+                throw new ArgumentException($"The ledger already revoked \"{name}\", but its api_keys row shows it active: the row was edited. Run `verify`.");
+        }
+        var now = ApiKeyLedger.ToStoredPrecision(time.GetUtcNow().UtcDateTime);
+        var id = key.Id;
+        await recorder.RecordAsync(new PortalEvent(EventTypes.ConfigChanged, revokedBy, Attributes(ApiKeyLedger.RevocationAttributes(key)))
+        {
+            EventId = ApiKeyLedger.RevokedEventId(key.SecretHash),
+            SubmittedBy = ApiKeyLedger.Recorder,
+            OccurredAtUtc = now,
+            Project = (db, ct) => db.ApiKeys.Where(k => k.Id == id).ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), ct),
+        }, cancellationToken);
         return true;
     }
 
-    private Task RecordAsync(string change, string name, string scope, ActorRef actor, CancellationToken cancellationToken) =>
-        recorder.RecordAsync(EventTypes.ConfigChanged, actor,
-            new JsonObject { ["change"] = change, ["apiKey"] = name, ["scope"] = scope }, cancellationToken);
+    /// <summary>Every key, oldest first, with whether the ledger explains its row. Never the secret or its hash.</summary>
+    public async Task<IReadOnlyList<ApiKeyListing>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.ApiKeys.AsNoTracking().OrderBy(k => k.CreatedAt).ThenBy(k => k.Name).ToListAsync(cancellationToken);
+        var unexplained = await ApiKeyLedgerLookup.UnexplainedAsync(db, rows, cancellationToken);
+        return [.. rows.Select(r => new ApiKeyListing(r.Name, r.Scope, r.Prefix, DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc), r.CreatedBy,
+            r.RevokedAt is { } revoked ? DateTime.SpecifyKind(revoked, DateTimeKind.Utc) : null, unexplained[r.Id]))];
+    }
+
+    private static JsonObject Attributes(Dictionary<string, string> attributes)
+    {
+        var json = new JsonObject();
+        foreach (var (name, value) in attributes) json[name] = value;
+        return json;
+    }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex NamePattern();
 }
+
+/// <param name="Unexplained">Why the ledger does not explain the row (tampering), or null.</param>
+public sealed record ApiKeyListing(string Name, string Scope, string Prefix, DateTime CreatedAtUtc, string CreatedBy, DateTime? RevokedAtUtc,
+    string? Unexplained);

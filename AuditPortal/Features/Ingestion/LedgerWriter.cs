@@ -98,11 +98,12 @@ public sealed partial class LedgerWriter(
 
         var incoming = group.SelectMany(r => r.Events).ToList();
         var recorded = await RecordedEvent.LoadAsync(db, incoming.Select(e => (e.Draft.SubmittedBy.Id, e.Draft.EventId)), ct);
-        var prompts = await PromptRegistry.LoadAsync(db, incoming.Where(e => e.Prompt is not null).Select(e => e.Prompt!.Name), ct);
+        var prompts = await PromptRegistry.LoadAsync(db, incoming, ct);
         var pending = new Dictionary<(string SubmittedBy, string EventId), PendingEntry>();
 
         var results = group.Select(request => Apply(request, batch, recorded, pending, prompts)).ToList();
 
+        foreach (var project in results.SelectMany(r => r.Projections)) await project(db, ct);
         await appender.WriteAsync(batch, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -136,24 +137,27 @@ public sealed partial class LedgerWriter(
             }
             stage.Check(incoming, invalid, conflicts);
         }
-        if (invalid.Any || conflicts.Any) return new ApplyResult(new Rejected(invalid, conflicts), receipts, []);
+        if (invalid.Any || conflicts.Any) return new ApplyResult(new Rejected(invalid, conflicts), receipts, [], []);
 
         var sequences = new Dictionary<string, long>(StringComparer.Ordinal);
         var fresh = new List<(int Index, PendingEntry Entry)>();
+        var projections = new List<Func<LedgerDbContext, CancellationToken, Task>>();
         for (var i = 0; i < request.Events.Count; i++)
         {
             if (receipts[i] is not null) continue;
+            if (request.Events[i].Project is { } project) projections.Add(project);
             var entry = batch.Add(request.Prepared[i]);
             pending[(entry.Draft.SubmittedBy.Id, entry.EventId)] = entry;
             sequences[entry.EventId] = entry.Sequence;
             fresh.Add((i, entry));
         }
         stage.Commit(sequences);
-        return new ApplyResult(null, receipts, fresh);
+        return new ApplyResult(null, receipts, fresh, projections);
     }
 
     /// <summary>A request's outcome; receipts of new entries are filled in once the batch has rendered their leaf hashes.</summary>
-    private sealed record ApplyResult(Rejected? Rejection, Receipt?[] Receipts, List<(int Index, PendingEntry Entry)> Fresh)
+    private sealed record ApplyResult(Rejected? Rejection, Receipt?[] Receipts, List<(int Index, PendingEntry Entry)> Fresh,
+        List<Func<LedgerDbContext, CancellationToken, Task>> Projections)
     {
         public AppendOutcome Outcome()
         {

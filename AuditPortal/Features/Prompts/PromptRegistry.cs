@@ -1,31 +1,78 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
+using AuditPortal.Data.Projections;
 using AuditPortal.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Prompts;
 
 /// <summary>
-/// The prompt registry as seen inside one append transaction: the versions of every prompt the
-/// pending events mention, loaded under the append lock, so the rules below cannot race another
-/// instance. Changes are written back as the read model in the same transaction.
+/// The prompt registry as seen inside one append transaction, loaded under the append lock so the
+/// rules below cannot race another instance. The rules decide on what the ledger says, not on
+/// prompt_versions (a table a DBA can edit): the lifecycle of every prompt a pending event creates,
+/// decides on or publishes is replayed from its envelopes. Changes are written back to prompt_versions,
+/// the read model, in the same transaction.
 /// </summary>
 public sealed class PromptRegistry
 {
     private readonly LedgerDbContext _db;
     private readonly Dictionary<(string Name, int Version), PromptVersion> _versions;
+    private readonly Dictionary<(string Name, int Version), PromptVersion> _rows;
 
-    private PromptRegistry(LedgerDbContext db, Dictionary<(string, int), PromptVersion> versions)
+    private PromptRegistry(LedgerDbContext db, Dictionary<(string, int), PromptVersion> versions, Dictionary<(string, int), PromptVersion> rows)
     {
         _db = db;
         _versions = versions;
+        _rows = rows;
     }
 
-    public static async Task<PromptRegistry> LoadAsync(LedgerDbContext db, IEnumerable<string> names, CancellationToken cancellationToken)
+    public static async Task<PromptRegistry> LoadAsync(LedgerDbContext db, IReadOnlyList<IncomingEvent> incoming, CancellationToken cancellationToken)
     {
-        var wanted = names.Distinct(StringComparer.Ordinal).ToList();
-        var rows = wanted.Count == 0 ? [] : await db.PromptVersions.Where(p => wanted.Contains(p.Name)).ToListAsync(cancellationToken);
-        return new PromptRegistry(db, rows.ToDictionary(p => (p.Name, p.Version)));
+        var lifecycle = incoming.Where(e => e.Prompt is not null && LedgerEventTypes.PromptLifecycle.Contains(e.Draft.Type))
+            .Select(e => e.Prompt!.Name).Distinct(StringComparer.Ordinal).ToList();
+        var referenced = incoming.Where(e => e.Prompt is not null).Select(e => e.Prompt!.Name)
+            .Except(lifecycle, StringComparer.Ordinal).Distinct(StringComparer.Ordinal).ToList();
+
+        var versions = new Dictionary<(string, int), PromptVersion>();
+        var rows = new Dictionary<(string, int), PromptVersion>();
+        if (lifecycle.Count > 0)
+        {
+            // Lifecycle events are few (people write and approve prompts), so they are found through the
+            // type index. Filtering on prompt_name in SQL would make SQLite walk the name index instead,
+            // through every call that ever used the prompt, while the append lock is held.
+            var candidates = await db.Entries.AsNoTracking()
+                .Where(e => LedgerEventTypes.PromptLifecycle.Contains(e.Type))
+                .Select(e => new { e.Sequence, e.PromptName }).ToListAsync(cancellationToken);
+            var sequences = candidates.Where(c => c.PromptName is { } name && lifecycle.Contains(name)).Select(c => c.Sequence).ToList();
+            var envelopes = sequences.Count == 0 ? [] : await db.Entries.AsNoTracking()
+                .Where(e => sequences.Contains(e.Sequence))
+                .OrderBy(e => e.Sequence).Select(e => e.Envelope).ToListAsync(cancellationToken);
+            var history = PromptHistory.Replay(envelopes.Select(e => ProjectedEvent.TryRead(e))
+                .OfType<ProjectedEvent>().Where(e => e.PromptName is { } name && lifecycle.Contains(name)));
+            foreach (var (key, version) in history.Versions) versions[key] = version;
+            // Tracked, so that the read model is written back with the ledger's state of what changes.
+            foreach (var row in await db.PromptVersions.Where(p => lifecycle.Contains(p.Name)).ToListAsync(cancellationToken))
+                rows[(row.Name, row.Version)] = row;
+        }
+        foreach (var version in await ConfirmedVersionsAsync(db, referenced, cancellationToken)) versions[(version.Name, version.Version)] = version;
+        return new PromptRegistry(db, versions, rows);
+    }
+
+    /// <summary>
+    /// Calls only need their prompt version to exist. Replaying every prompt a call names would hold the
+    /// append lock for each batch of calls, so the read model is used as an index and each version is
+    /// confirmed by its prompt.version.created envelope (one primary-key read per version).
+    /// </summary>
+    private static async Task<List<PromptVersion>> ConfirmedVersionsAsync(LedgerDbContext db, List<string> names, CancellationToken cancellationToken)
+    {
+        if (names.Count == 0) return [];
+        var candidates = await db.PromptVersions.AsNoTracking().Where(p => names.Contains(p.Name)).ToListAsync(cancellationToken);
+        var sequences = candidates.Select(c => c.CreatedSequence).Distinct().ToList();
+        var envelopes = await db.Entries.AsNoTracking().Where(e => sequences.Contains(e.Sequence)).Select(e => e.Envelope).ToListAsync(cancellationToken);
+        var created = envelopes.Select(e => ProjectedEvent.TryRead(e)).OfType<ProjectedEvent>()
+            .Where(e => e.Type == LedgerEventTypes.PromptCreated)
+            .Select(e => (e.PromptName, e.PromptVersion, e.Sequence)).ToHashSet();
+        return [.. candidates.Where(c => created.Contains((c.Name, c.Version, c.CreatedSequence)))];
     }
 
     /// <summary>A scratch view for one request: its rules see its own earlier events, and nothing sticks unless it is committed.</summary>
@@ -39,17 +86,17 @@ public sealed class PromptRegistry
     {
         foreach (var version in changed)
         {
-            if (_versions.TryGetValue((version.Name, version.Version), out var existing))
+            var key = (version.Name, version.Version);
+            _versions[key] = version;
+            if (_rows.TryGetValue(key, out var row))
             {
-                existing.Status = version.Status;
-                existing.DecidedBy = version.DecidedBy;
-                existing.DecidedSequence = version.DecidedSequence;
-                existing.PublishedSequence = version.PublishedSequence;
+                PromptHistory.CopyTo(version, row);
             }
             else
             {
-                _versions[(version.Name, version.Version)] = version;
-                _db.PromptVersions.Add(version);
+                var added = PromptHistory.Clone(version);
+                _rows[key] = added;
+                _db.PromptVersions.Add(added);
             }
         }
     }
@@ -160,18 +207,7 @@ public sealed class PromptStage(PromptRegistry registry)
     private PromptVersion Copy(PromptVersion source)
     {
         if (_changed.TryGetValue((source.Name, source.Version), out var staged)) return staged;
-        var copy = new PromptVersion
-        {
-            Name = source.Name,
-            Version = source.Version,
-            ParentVersion = source.ParentVersion,
-            AuthorId = source.AuthorId,
-            CreatedSequence = source.CreatedSequence,
-            Status = source.Status,
-            DecidedBy = source.DecidedBy,
-            DecidedSequence = source.DecidedSequence,
-            PublishedSequence = source.PublishedSequence,
-        };
+        var copy = PromptHistory.Clone(source);
         _changed[(source.Name, source.Version)] = copy;
         return copy;
     }
