@@ -62,12 +62,40 @@ public static class Envelope
         return hash;
     }
 
-    /// <summary>Lower-cased string values of the envelope, for the timeline's text search.</summary>
+    /// <summary>
+    /// Lower-cased string values of the envelope, for the timeline's text search: the id, type, actor
+    /// id, submitter id and actor display name, then every string inside the event's own fields in
+    /// canonical order (keys sorted, as in the envelope), so that <see cref="SearchText(ReadOnlySpan{byte})"/>
+    /// derives the same text from the stored envelope and the verifier can check it.
+    /// </summary>
     public static string SearchText(EventDraft draft)
     {
         var values = new List<string> { draft.EventId, draft.Type, draft.Actor.Id, draft.SubmittedBy.Id };
         if (draft.Actor.DisplayName is not null) values.Add(draft.Actor.DisplayName);
-        foreach (var field in draft.Fields.Values) CollectStrings(field, values);
+        foreach (var field in draft.Fields.OrderBy(f => f.Key, StringComparer.Ordinal)) CollectStrings(field.Value, values);
+        return Join(values);
+    }
+
+    /// <summary>The search text of a stored envelope; equal to <see cref="SearchText(EventDraft)"/> of its draft.</summary>
+    public static string SearchText(ReadOnlySpan<byte> envelope)
+    {
+        var root = JsonNode.Parse(envelope) as JsonObject ?? throw new FormatException("The envelope is not a JSON object.");
+        var actor = root["actor"] as JsonObject;
+        var values = new List<string> { Text(root["id"]), Text(root["type"]), Text(actor?["id"]), Text((root["submittedBy"] as JsonObject)?["id"]) };
+        if (actor?["displayName"] is { } displayName) values.Add(Text(displayName));
+        foreach (var property in root.OrderBy(p => p.Key, StringComparer.Ordinal))
+            if (!LedgerKeys.Contains(property.Key)) CollectStrings(property.Value, values);
+        return Join(values);
+
+        static string Text(JsonNode? node) => node?.GetValue<string>() ?? throw new FormatException("The envelope lacks a field every envelope has.");
+    }
+
+    /// <summary>Envelope keys the ledger sets (<see cref="Template"/>); everything else is the event's own fields.</summary>
+    private static readonly HashSet<string> LedgerKeys = new(StringComparer.Ordinal)
+        { "v", "sequence", "id", "type", "occurredAt", "recordedAt", "actor", "submittedBy", "content" };
+
+    private static string Join(List<string> values)
+    {
         var text = string.Join('\n', values).ToLowerInvariant();
         return text.Length <= MaxSearchText ? text : text[..MaxSearchText];
     }
@@ -79,7 +107,7 @@ public static class Envelope
         switch (node)
         {
             case JsonObject obj:
-                foreach (var property in obj) CollectStrings(property.Value, values);
+                foreach (var property in obj.OrderBy(p => p.Key, StringComparer.Ordinal)) CollectStrings(property.Value, values);
                 break;
             case JsonArray array:
                 foreach (var item in array) CollectStrings(item, values);

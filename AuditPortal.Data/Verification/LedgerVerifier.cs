@@ -34,7 +34,7 @@ public sealed class LedgerVerifier
         await run.LoadCheckpointsAsync(db, cancellationToken);
         await run.StreamEntriesAsync(db, cancellationToken);
         await run.CheckTailAsync(db, cancellationToken);
-        return run.Result();
+        return await Search.SearchIndexCheck.AddToAsync(run.Result(), db, cancellationToken);
     }
 
     private sealed class Run(LedgerVerifier owner)

@@ -41,4 +41,5 @@ public enum FailureKind
     CheckpointMismatch,
     Truncated,
     Unreadable,
+    SearchIndex,
 }
