@@ -41,7 +41,7 @@ public abstract class SearchIndexTamperTests(LedgerProvider provider) : IAsyncLi
     [Fact]
     public async Task EditedSearchTextIsNamed()
     {
-        await Attacker.DisableTriggersAsync();
+        await AllowUpdatesAsync();
         Assert.Equal(1, await Attacker.ExecuteAsync($"UPDATE ledger_entries SET search_text = 'nothing to see here' WHERE sequence = {Target}"));
 
         var failures = await SearchIndexFailuresAsync();
@@ -49,6 +49,58 @@ public abstract class SearchIndexTamperTests(LedgerProvider provider) : IAsyncLi
         var edited = Assert.Single(failures, f => f.Sequence is not null);
         Assert.Equal(Target, edited.Sequence);
         Assert.Contains("search text", edited.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SearchTextInTheOrderAClientSentItsFieldsStillVerifies()
+    {
+        // Ledgers written before search text followed canonical key order hold the same values in
+        // request order; that is not tampering. Simulated by reversing one entry's values.
+        await AllowUpdatesAsync();
+        var stored = await SearchTextAsync(Target);
+        var reordered = string.Join('\n', stored.Split('\n').Reverse());
+        Assert.NotEqual(stored, reordered);
+        await WriteSearchTextAsync(Target, reordered);
+
+        var result = await Ledger.VerifyAsync();
+
+        Assert.True(result.Intact, $"reordered values were reported: {result.FirstFailure}");
+    }
+
+    [Fact]
+    public async Task OneValueChangedAmongReorderedOnesIsNamed()
+    {
+        await AllowUpdatesAsync();
+        var values = (await SearchTextAsync(Target)).Split('\n').Reverse().ToArray();
+        values[0] = "x" + values[0][1..];
+        await WriteSearchTextAsync(Target, string.Join('\n', values));
+
+        var failures = await SearchIndexFailuresAsync();
+
+        Assert.Equal(Target, Assert.Single(failures, f => f.Sequence is not null).Sequence);
+    }
+
+    /// <summary>Lifts only the append-only guard: on SQLite the index's insert trigger stays.</summary>
+    private async Task AllowUpdatesAsync()
+    {
+        if (provider == LedgerProvider.Sqlite) await Attacker.ExecuteAsync("DROP TRIGGER ledger_entries_no_update");
+        else await Attacker.DisableTriggersAsync();
+    }
+
+    private async Task<string> SearchTextAsync(long sequence)
+    {
+        await using var connection = Ledger.OpenConnection();
+        await using var read = Attacker.Command(connection, "SELECT search_text FROM ledger_entries WHERE sequence = @s", ("s", sequence));
+        return (string)(await read.ExecuteScalarAsync())!;
+    }
+
+    private async Task WriteSearchTextAsync(long sequence, string text)
+    {
+        await using var connection = Ledger.OpenConnection();
+        await using var write = Attacker.Command(connection, "UPDATE ledger_entries SET search_text = @t WHERE sequence = @s", ("t", text), ("s", sequence));
+        Assert.Equal(1, await write.ExecuteNonQueryAsync());
+        // As the migration did for such ledgers: the FTS5 index built from the stored text.
+        if (provider == LedgerProvider.Sqlite) await Attacker.ExecuteAsync("INSERT INTO ledger_search(ledger_search) VALUES ('rebuild')");
     }
 }
 
