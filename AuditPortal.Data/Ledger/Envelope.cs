@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Canonical;
 
@@ -76,18 +77,63 @@ public static class Envelope
         return Join(values);
     }
 
-    /// <summary>The search text of a stored envelope; equal to <see cref="SearchText(EventDraft)"/> of its draft.</summary>
+    /// <summary>
+    /// The search text of a stored envelope; equal to <see cref="SearchText(EventDraft)"/> of its draft.
+    /// Read with <see cref="Utf8JsonReader"/>, without building a document: verify runs it on every
+    /// entry. Canonical envelopes have sorted keys at every level, so document order is canonical order.
+    /// </summary>
     public static string SearchText(ReadOnlySpan<byte> envelope)
     {
-        var root = JsonNode.Parse(envelope) as JsonObject ?? throw new FormatException("The envelope is not a JSON object.");
-        var actor = root["actor"] as JsonObject;
-        var values = new List<string> { Text(root["id"]), Text(root["type"]), Text(actor?["id"]), Text((root["submittedBy"] as JsonObject)?["id"]) };
-        if (actor?["displayName"] is { } displayName) values.Add(Text(displayName));
-        foreach (var property in root.OrderBy(p => p.Key, StringComparer.Ordinal))
-            if (!LedgerKeys.Contains(property.Key)) CollectStrings(property.Value, values);
+        string? id = null, type = null, actorId = null, displayName = null, submitter = null;
+        var fieldValues = new List<string>();
+        var reader = new Utf8JsonReader(envelope);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new FormatException("The envelope is not a JSON object.");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            switch (key)
+            {
+                case "id": id = reader.GetString(); break;
+                case "type": type = reader.GetString(); break;
+                case "actor": (actorId, displayName) = ReadActor(ref reader); break;
+                case "submittedBy": (submitter, _) = ReadActor(ref reader); break;
+                default:
+                    if (LedgerKeys.Contains(key)) reader.Skip();
+                    else CollectStrings(ref reader, fieldValues);
+                    break;
+            }
+        }
+        if (id is null || type is null || actorId is null || submitter is null) throw new FormatException("The envelope lacks a field every envelope has.");
+        var values = new List<string>(fieldValues.Count + 5) { id, type, actorId, submitter };
+        if (displayName is not null) values.Add(displayName);
+        values.AddRange(fieldValues);
         return Join(values);
 
-        static string Text(JsonNode? node) => node?.GetValue<string>() ?? throw new FormatException("The envelope lacks a field every envelope has.");
+        static (string? Id, string? DisplayName) ReadActor(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject) throw new FormatException("An actor is not an object.");
+            string? actorId = null, name = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var key = reader.GetString();
+                reader.Read();
+                if (key == "id") actorId = reader.GetString();
+                else if (key == "displayName") name = reader.GetString();
+                else reader.Skip();
+            }
+            return (actorId, name);
+        }
+
+        // Every string value inside the current value (not property names), in document order.
+        static void CollectStrings(ref Utf8JsonReader reader, List<string> values)
+        {
+            if (reader.TokenType == JsonTokenType.String) { values.Add(reader.GetString()!); return; }
+            if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return;
+            var depth = reader.CurrentDepth;
+            while (reader.Read() && reader.CurrentDepth > depth)
+                if (reader.TokenType == JsonTokenType.String) values.Add(reader.GetString()!);
+        }
     }
 
     /// <summary>Envelope keys the ledger sets (<see cref="Template"/>); everything else is the event's own fields.</summary>
