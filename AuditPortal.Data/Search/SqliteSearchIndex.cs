@@ -7,7 +7,8 @@ namespace AuditPortal.Data.Search;
 /// queries are lower-cased anyway). It is an external-content table: it stores only the index, the text stays in
 /// <c>ledger_entries</c>, and an insert trigger keeps the two in step (entries are append-only, so
 /// inserts are the only change). Rows are keyed by sequence (the FTS rowid). <c>detail=none</c> keeps
-/// no token positions (smaller, and LIKE needs none): FTS5 re-reads each candidate's text to confirm a
+/// no token positions and <c>columnsize=0</c> no per-row token counts (smaller; LIKE needs neither,
+/// only ranking would): FTS5 re-reads each candidate's text to confirm a
 /// LIKE. Migration <c>TimelineFilterIndexes</c> creates the table and the trigger.
 /// </summary>
 public static class SqliteSearchIndex

@@ -62,7 +62,7 @@ namespace AuditPortal.Data.Migrations.Sqlite
             // Text search (SqliteSearchIndex): an FTS5 trigram index over search_text that stores no
             // copy of the text (external content), fed by an insert trigger, built for existing rows.
             migrationBuilder.Sql("""
-                CREATE VIRTUAL TABLE ledger_search USING fts5(search_text, content='ledger_entries', content_rowid='sequence', tokenize='trigram', detail='none');
+                CREATE VIRTUAL TABLE ledger_search USING fts5(search_text, content='ledger_entries', content_rowid='sequence', tokenize='trigram', detail='none', columnsize=0);
                 """);
             migrationBuilder.Sql("""
                 CREATE TRIGGER ledger_entries_search_insert AFTER INSERT ON ledger_entries BEGIN
