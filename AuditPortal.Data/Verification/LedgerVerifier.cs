@@ -39,7 +39,7 @@ public sealed class LedgerVerifier
         // Anchor files first: each is written after its checkpoint row commits, so every anchor read
         // here is covered by the snapshot that starts next, however busy the portal is.
         var anchors = _anchors?.ReadAll().ToList();
-        IReadOnlyList<VerificationFailure> projections;
+        IReadOnlyList<VerificationFailure> derivedState;
         await using (await LedgerSnapshot.BeginAsync(db, cancellationToken))
         {
             await run.LoadCheckpointsAsync(db, anchors, cancellationToken);
@@ -47,11 +47,13 @@ public sealed class LedgerVerifier
             await run.CheckTailAsync(db, cancellationToken);
             await run.ConfirmDuplicateIdsAsync(db, cancellationToken);
             // The read models are checked against what the entries just verified say, in the same snapshot.
-            projections = await ProjectionReplay.CheckAsync(db, run.Position, cancellationToken);
+            derivedState = await ProjectionReplay.CheckAsync(db, run.Position, cancellationToken);
+            // The text search index is derived from the search text the entry stage just checked.
+            derivedState = [.. derivedState, .. await Search.SearchIndexCheck.CheckAsync(db, cancellationToken)];
         }
         run.CheckAnchorsPresent();
         var result = run.Result();
-        return result with { Failures = [.. result.Failures, .. projections] };
+        return result with { Failures = [.. result.Failures, .. derivedState] };
     }
 
     private sealed class Run(LedgerVerifier owner)

@@ -9,6 +9,34 @@ using Microsoft.EntityFrameworkCore;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (args.Length > 0 && args[0] == "timeline")
+{
+    TimelineBench.Options timeline;
+    try
+    {
+        timeline = TimelineBench.Options.Parse(args[1..]);
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 2;
+    }
+    var timelinePortal = Path.GetFullPath(timeline.PortalDll ?? Path.Combine(RepositoryRoot(), "AuditPortal", "bin", "Release", "net10.0", "AuditPortal.dll"));
+    if (!File.Exists(timelinePortal))
+    {
+        Console.Error.WriteLine($"error: {timelinePortal} not found; run `dotnet build AuditPortal -c Release` or pass --portal");
+        return 2;
+    }
+    var timelineDirectory = timeline.WorkDirectory is { } d
+        ? Path.GetFullPath(d)
+        : Path.Combine(Path.GetTempPath(), $"auditportal-timeline-{DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}");
+    Directory.CreateDirectory(timelineDirectory);
+    Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}; load {LoadAverage()}; work {timelineDirectory}");
+    var timelineResult = await TimelineBench.RunAsync(timeline, timelinePortal, timelineDirectory);
+    if (!timeline.Keep && timelineResult == 0) TryDelete(timelineDirectory);
+    return timelineResult;
+}
+
 BenchOptions options;
 try
 {

@@ -28,13 +28,18 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         // one id, one service may not record two events under it. Submitter first, because every
         // duplicate lookup names the submitter.
         entry.HasIndex(e => new { e.SubmittedBy, e.EventId }).IsUnique();
-        // Timeline paging is keyset on (occurred_at, sequence); each filter column gets its own index.
+        // Timeline paging is keyset on (occurred_at, sequence), newest first. Each filter gets an index
+        // that starts with its column and then holds that order, so "this filter, newest first" is a
+        // seek and a walk backwards that stops after one page: no sort, whatever the filter matches.
+        // A time range narrows the same walk. Nullable columns are indexed only where they are set:
+        // no filter asks for "no model", and most events have no prompt.
         entry.HasIndex(e => new { e.OccurredAt, e.Sequence });
-        entry.HasIndex(e => e.ActorId);
-        entry.HasIndex(e => e.Type);
-        entry.HasIndex(e => e.Application);
-        entry.HasIndex(e => e.Model);
-        entry.HasIndex(e => e.Provider);
-        entry.HasIndex(e => new { e.PromptName, e.PromptVersion });
+        entry.HasIndex(e => new { e.ActorId, e.OccurredAt, e.Sequence });
+        entry.HasIndex(e => new { e.Type, e.OccurredAt, e.Sequence });
+        entry.HasIndex(e => new { e.Application, e.OccurredAt, e.Sequence }).HasFilter("application IS NOT NULL");
+        entry.HasIndex(e => new { e.Model, e.OccurredAt, e.Sequence }).HasFilter("model IS NOT NULL");
+        entry.HasIndex(e => new { e.PromptName, e.OccurredAt, e.Sequence }).HasFilter("prompt_name IS NOT NULL");
+        entry.HasIndex(e => new { e.PromptName, e.PromptVersion, e.OccurredAt, e.Sequence }).HasFilter("prompt_name IS NOT NULL");
+        // No index on provider: no query filters by it.
     }
 }

@@ -25,10 +25,12 @@ public sealed class SqliteLedgerDbContext(DbContextOptions<SqliteLedgerDbContext
     protected override Task AcquireAppendLockAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// SQLite has no index on <c>actor_id</c> alone: with many active users every appended row lands in
-    /// a different page of such an index, and each commit rewrites all those pages through the WAL,
-    /// which halved the append rate (docs/benchmarks.md). The timeline index carries <c>actor_id</c>
+    /// SQLite has no index that starts with <c>actor_id</c>: with many active users every appended row
+    /// lands in a different page of such an index, and each commit rewrites all those pages through the
+    /// WAL, which halved the append rate (docs/benchmarks.md). The timeline index carries <c>actor_id</c>
     /// instead, so a user filter is a scan of that index alone, newest first, without table reads.
+    /// The text search index (FTS5, trigram) is not part of the EF model: migration
+    /// <c>TimelineFilterIndexes</c> creates it (<see cref="SqliteSearchIndex"/>).
     /// </summary>
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -36,7 +38,7 @@ public sealed class SqliteLedgerDbContext(DbContextOptions<SqliteLedgerDbContext
         modelBuilder.Entity<LedgerEntry>(entry =>
         {
             var entity = entry.Metadata;
-            entity.RemoveIndex([entity.GetProperty(nameof(LedgerEntry.ActorId))]);
+            entity.RemoveIndex([entity.GetProperty(nameof(LedgerEntry.ActorId)), entity.GetProperty(nameof(LedgerEntry.OccurredAt)), entity.GetProperty(nameof(LedgerEntry.Sequence))]);
             entity.RemoveIndex([entity.GetProperty(nameof(LedgerEntry.OccurredAt)), entity.GetProperty(nameof(LedgerEntry.Sequence))]);
             entry.HasIndex(e => new { e.OccurredAt, e.Sequence, e.ActorId });
         });

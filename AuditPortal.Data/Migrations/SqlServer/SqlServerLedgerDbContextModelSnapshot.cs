@@ -232,30 +232,34 @@ namespace AuditPortal.Data.Migrations.SqlServer
                     b.HasKey("Sequence")
                         .HasName("pk_ledger_entries");
 
-                    b.HasIndex("ActorId")
-                        .HasDatabaseName("ix_ledger_entries_actor_id");
-
-                    b.HasIndex("Application")
-                        .HasDatabaseName("ix_ledger_entries_application");
-
-                    b.HasIndex("Model")
-                        .HasDatabaseName("ix_ledger_entries_model");
-
-                    b.HasIndex("Provider")
-                        .HasDatabaseName("ix_ledger_entries_provider");
-
-                    b.HasIndex("Type")
-                        .HasDatabaseName("ix_ledger_entries_type");
-
                     b.HasIndex("OccurredAt", "Sequence")
                         .HasDatabaseName("ix_ledger_entries_occurred_at_sequence");
-
-                    b.HasIndex("PromptName", "PromptVersion")
-                        .HasDatabaseName("ix_ledger_entries_prompt_name_prompt_version");
 
                     b.HasIndex("SubmittedBy", "EventId")
                         .IsUnique()
                         .HasDatabaseName("ix_ledger_entries_submitted_by_event_id");
+
+                    b.HasIndex("ActorId", "OccurredAt", "Sequence")
+                        .HasDatabaseName("ix_ledger_entries_actor_id_occurred_at_sequence");
+
+                    b.HasIndex("Application", "OccurredAt", "Sequence")
+                        .HasDatabaseName("ix_ledger_entries_application_occurred_at_sequence")
+                        .HasFilter("application IS NOT NULL");
+
+                    b.HasIndex("Model", "OccurredAt", "Sequence")
+                        .HasDatabaseName("ix_ledger_entries_model_occurred_at_sequence")
+                        .HasFilter("model IS NOT NULL");
+
+                    b.HasIndex("PromptName", "OccurredAt", "Sequence")
+                        .HasDatabaseName("ix_ledger_entries_prompt_name_occurred_at_sequence")
+                        .HasFilter("prompt_name IS NOT NULL");
+
+                    b.HasIndex("Type", "OccurredAt", "Sequence")
+                        .HasDatabaseName("ix_ledger_entries_type_occurred_at_sequence");
+
+                    b.HasIndex("PromptName", "PromptVersion", "OccurredAt", "Sequence")
+                        .HasDatabaseName("ix_ledger_entries_prompt_name_prompt_version_occurred_at_sequence")
+                        .HasFilter("prompt_name IS NOT NULL");
 
                     b.ToTable("ledger_entries", (string)null);
                 });

@@ -1,5 +1,6 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
+using AuditPortal.Data.Search;
 using AuditPortal.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
@@ -120,8 +121,38 @@ public sealed record EventQuery
         return d;
     }
 
-    public IQueryable<LedgerEntry> Apply(IQueryable<LedgerEntry> entries)
+    /// <summary>
+    /// Candidates the SQLite text index may return before a sort costs more than walking the timeline:
+    /// up to this many rows are read by sequence and sorted; beyond it the text matches so often that
+    /// the newest-first walk, testing each row, fills a page sooner.
+    /// </summary>
+    public const int TextIndexCandidateLimit = 10_000;
+
+    /// <summary>
+    /// The page query for this filter, newest first. On SQLite, text that the index can answer is first
+    /// counted there (up to <see cref="TextIndexCandidateLimit"/>) to choose between the two ways of
+    /// matching it; see <see cref="Apply"/>.
+    /// </summary>
+    public async Task<IQueryable<LedgerEntry>> ApplyAsync(LedgerDbContext db, CancellationToken cancellationToken)
     {
+        var useTextIndex = false;
+        if (Text?.ToLowerInvariant() is { } lower && db.Provider == LedgerProvider.Sqlite && SqliteSearchIndex.CanAnswer(lower))
+        {
+            var candidates = await SqliteTextCandidates(db, lower).Take(TextIndexCandidateLimit).CountAsync(cancellationToken);
+            useTextIndex = candidates < TextIndexCandidateLimit;
+        }
+        return Apply(db, useTextIndex);
+    }
+
+    /// <summary>
+    /// The filters, newest first, as one query. Text is always matched exactly, with an escaped
+    /// <c>LIKE '%…%'</c> on the lower-cased search text; PostgreSQL answers that from its trigram index.
+    /// With <paramref name="useSqliteTextIndex"/>, SQLite first narrows the rows to the FTS5 index's
+    /// candidates (a superset, <see cref="SqliteSearchIndex"/>), which is what makes rare text fast.
+    /// </summary>
+    public IQueryable<LedgerEntry> Apply(LedgerDbContext db, bool useSqliteTextIndex = false)
+    {
+        var entries = db.Entries.AsNoTracking();
         if (Actor is not null) entries = entries.Where(e => e.ActorId == Actor);
         if (Type is not null) entries = entries.Where(e => e.Type == Type);
         if (Application is not null) entries = entries.Where(e => e.Application == Application);
@@ -132,13 +163,23 @@ public sealed record EventQuery
         if (ToUtc is { } to) entries = entries.Where(e => e.OccurredAt <= to);
         if (Text is not null)
         {
-            var pattern = "%" + Escape(Text.ToLowerInvariant()) + "%";
+            var lower = Text.ToLowerInvariant();
+            if (useSqliteTextIndex && db.Provider == LedgerProvider.Sqlite && SqliteSearchIndex.CanAnswer(lower))
+            {
+                var candidates = SqliteTextCandidates(db, lower);
+                entries = entries.Where(e => candidates.Contains(e.Sequence));
+            }
+            var pattern = "%" + Escape(lower) + "%";
             entries = entries.Where(e => EF.Functions.Like(e.SearchText, pattern, "\\"));
         }
         if (Cursor is { } c)
             entries = entries.Where(e => e.OccurredAt < c.OccurredAtUtc || (e.OccurredAt == c.OccurredAtUtc && e.Sequence < c.Sequence));
         return entries.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Sequence);
     }
+
+    /// <summary>Sequences whose search text the FTS5 index says may hold the text; the pattern is a parameter.</summary>
+    private static IQueryable<long> SqliteTextCandidates(LedgerDbContext db, string lowerCasedText) =>
+        db.Database.SqlQuery<long>($"SELECT rowid AS \"Value\" FROM ledger_search WHERE search_text LIKE {SqliteSearchIndex.CandidatePattern(lowerCasedText)}");
 
     private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

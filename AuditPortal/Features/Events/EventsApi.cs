@@ -34,7 +34,7 @@ public static class EventsApi
         if (errors.Any) return Problems.Validation(errors);
 
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var rows = await query.Apply(db.Entries.AsNoTracking())
+        var rows = await (await query.ApplyAsync(db, cancellationToken))
             .Take(query.Limit + 1)
             .Select(e => new { e.Sequence, e.OccurredAt, e.Envelope, e.LeafHash })
             .ToListAsync(cancellationToken);

@@ -1,0 +1,71 @@
+using AuditPortal.Data.Ledger;
+using AuditPortal.Features.Events;
+using AuditPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Tests.Api;
+
+/// <summary>
+/// On SQLite, EventQuery.ApplyAsync counts the text index's candidates first: rare text is read from
+/// the FTS5 index, text common enough to fill a page quickly is tested on the newest-first walk.
+/// Both ways give the same rows.
+/// </summary>
+public sealed class SqliteTextSearchChoiceTests : IAsyncLifetime
+{
+    private const int Rows = EventQuery.TextIndexCandidateLimit + 500;
+    private TestLedger _ledger = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var db = _ledger.OpenContext();
+        await db.Database.MigrateAsync(ct);
+        // Index rows only (the chain is not what this is about): every row says "common", one in a
+        // thousand also "rare-word"; the insert trigger feeds the FTS5 index as it does for appends.
+        await _ledger.ExecuteAsync($"""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Rows})
+            INSERT INTO ledger_entries (sequence, event_id, type, occurred_at, recorded_at, actor_id, actor_kind, submitted_by, search_text, envelope, leaf_hash)
+            SELECT i, 'e' || i, 'llm.call', printf('2026-11-%02d 10:00:00', 1 + i % 28), '2026-11-30 00:00:00', 'alice', 'user', 'bot',
+                   'common text ' || CASE WHEN i % 1000 = 0 THEN 'rare-word 50%_off ' ELSE '' END || i, x'00', zeroblob(32)
+            FROM n
+            """);
+    }
+
+    public async ValueTask DisposeAsync() => await _ledger.DisposeAsync();
+
+    [Theory]
+    [InlineData("rare-word", true)]
+    [InlineData("50%_off", true)]
+    [InlineData("common", false)]
+    [InlineData("on", false)] // under three characters: nothing for the trigram index to look up
+    public async Task TheIndexIsUsedOnlyWhenItNarrowsTheRowsEnough(string text, bool usesIndex)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = _ledger.OpenContext();
+        var query = new EventQuery { Text = text };
+
+        var sql = (await query.ApplyAsync(db, ct)).ToQueryString();
+
+        Assert.Equal(usesIndex, sql.Contains("ledger_search", StringComparison.Ordinal));
+        var expected = await query.Apply(db, useSqliteTextIndex: false).Select(e => e.Sequence).ToListAsync(ct);
+        Assert.Equal(expected, await (await query.ApplyAsync(db, ct)).Select(e => e.Sequence).ToListAsync(ct));
+        Assert.NotEmpty(expected);
+    }
+
+    [Fact]
+    public async Task TheIndexFindsTheSameRowsAsTheExactMatchEvenWithWildcardCharacters()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = _ledger.OpenContext();
+        await _ledger.ExecuteAsync($"INSERT INTO ledger_entries (sequence, event_id, type, occurred_at, recorded_at, actor_id, actor_kind, submitted_by, search_text, envelope, leaf_hash) " +
+                                   $"VALUES ({Rows + 1}, 'x', 'llm.call', '2026-11-29 10:00:00', '2026-11-30 00:00:00', 'alice', 'user', 'bot', 'rare-word 50xyoff', x'00', zeroblob(32))");
+        var query = new EventQuery { Text = "50%_off" };
+
+        var viaIndex = await query.Apply(db, useSqliteTextIndex: true).Select(e => e.Sequence).ToListAsync(ct);
+
+        // "50xyoff" is a candidate (% and _ are wildcards to FTS5) but not a match.
+        Assert.DoesNotContain(Rows + 1L, viaIndex);
+        Assert.Equal(Rows / 1000, viaIndex.Count);
+    }
+}
