@@ -48,9 +48,12 @@ public sealed class LedgerVerifier
             await run.ConfirmDuplicateIdsAsync(db, cancellationToken);
             // The read models are checked against what the entries just verified say, in the same snapshot.
             derivedState = await ProjectionReplay.CheckAsync(db, run.Position, cancellationToken);
-            // The text search index is derived from the search text the entry stage just checked.
-            derivedState = [.. derivedState, .. await Search.SearchIndexCheck.CheckAsync(db, cancellationToken)];
         }
+        // The text search index is derived from the search text the entry stage just checked. Outside
+        // the snapshot: SQLite's FTS5 integrity check is a write statement, which a read transaction
+        // cannot upgrade to while the portal appends; on its own it waits for a turn of the write lock
+        // and checks the index against the table as they are then.
+        derivedState = [.. derivedState, .. await Search.SearchIndexCheck.CheckAsync(db, cancellationToken)];
         run.CheckAnchorsPresent();
         var result = run.Result();
         return result with { Failures = [.. result.Failures, .. derivedState] };
