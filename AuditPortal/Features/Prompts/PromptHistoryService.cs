@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Ledger.Model;
+using AuditPortal.Features.Access;
+using AuditPortal.Features.Events;
+using AuditPortal.Features.Ingestion;
+using AuditPortal.Features.Integrity;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Features.Prompts;
+
+/// <summary>
+/// Every version of a prompt, replayed from the ledger's own envelopes and contents rather than from
+/// the prompt_versions projection (which a DBA could edit): who wrote each version and when, its
+/// template and change note, every approval and rejection with who, when and why, and its
+/// publication. Reading it is an access event.
+/// </summary>
+public sealed class PromptHistoryService(IDbContextFactory<LedgerDbContext> factory, AccessRecorder access, IntegrityAlerts alerts)
+{
+    private static readonly string[] PromptTypes =
+        [EventTypes.PromptCreated, EventTypes.PromptApproved, EventTypes.PromptRejected, EventTypes.PromptPublished];
+
+    /// <returns>The history, with no versions when the ledger has no prompt of that name.</returns>
+    public async Task<PromptHistory> ReadAsync(string name, ActorRef reader, string via, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        // The copy columns find the rows; each envelope then has to say the same, or it is left out.
+        var rows = await (
+                from entry in db.Entries.AsNoTracking()
+                where entry.PromptName == name && PromptTypes.Contains(entry.Type)
+                join content in db.Contents.AsNoTracking() on entry.Sequence equals content.Sequence into contents
+                from content in contents.DefaultIfEmpty()
+                select new { entry.Sequence, entry.Envelope, Content = content == null ? null : content.Content })
+            .ToListAsync(cancellationToken);
+        await access.RecordAsync(reader, "prompts.history", new Dictionary<string, string> { ["prompt"] = name, ["via"] = via }, cancellationToken);
+
+        var versions = new SortedDictionary<int, VersionBuilder>();
+        foreach (var row in rows.OrderBy(r => r.Sequence))
+        {
+            var facts = EnvelopeFacts.TryRead(row.Envelope);
+            if (facts is null || facts.Sequence != row.Sequence || facts.PromptName != name || facts.PromptVersion is not { } number
+                || !PromptTypes.Contains(facts.Type))
+            {
+                alerts.Raise(row.Sequence, "prompt", "prompts.history");
+                continue;
+            }
+            var content = row.Content is null ? null : JsonNode.Parse(row.Content) as JsonObject;
+            var step = new PromptStep(row.Sequence, facts.ActorId, facts.ActorDisplayName, facts.OccurredAtUtc, (string?)content?["comment"]);
+            if (facts.Type == EventTypes.PromptCreated)
+            {
+                versions[number] = new VersionBuilder(number, ParentVersion(row.Envelope), step, (string?)content?["template"],
+                    (string?)content?["changeNote"], row.Content is null);
+                continue;
+            }
+            // The ledger accepted decisions only on a created version; one without is a gap verify names.
+            if (!versions.TryGetValue(number, out var version)) continue;
+            if (facts.Type == EventTypes.PromptPublished) version.Publication = step;
+            else version.Decisions.Add(new PromptDecision(facts.Type == EventTypes.PromptApproved, step));
+        }
+        return new PromptHistory(name, [.. versions.Values.Select(v => v.Build())]);
+    }
+
+    private static int? ParentVersion(byte[] envelope) =>
+        JsonNode.Parse(envelope)?["prompt"]?["parentVersion"] is JsonValue parent && parent.TryGetValue<int>(out var value) ? value : null;
+
+    private sealed class VersionBuilder(int number, int? parent, PromptStep created, string? template, string? changeNote, bool purged)
+    {
+        public List<PromptDecision> Decisions { get; } = [];
+        public PromptStep? Publication { get; set; }
+
+        public PromptVersionHistory Build()
+        {
+            var status = Publication is not null ? PromptStatus.Published
+                : Decisions.Count == 0 ? PromptStatus.Draft
+                : Decisions[^1].Approved ? PromptStatus.Approved : PromptStatus.Rejected;
+            return new PromptVersionHistory(number, parent, created, template, changeNote, purged, Decisions, Publication, status);
+        }
+    }
+}
+
+public sealed record PromptHistory(string Name, IReadOnlyList<PromptVersionHistory> Versions);
+
+/// <param name="Created">The prompt.version.created event: its actor is the author.</param>
+/// <param name="Template">Null once retention purged the content (<paramref name="ContentPurged"/>).</param>
+/// <param name="Status">As the ledger's decisions leave it: the last decision, or Published.</param>
+public sealed record PromptVersionHistory(int Version, int? ParentVersion, PromptStep Created, string? Template, string? ChangeNote,
+    bool ContentPurged, IReadOnlyList<PromptDecision> Decisions, PromptStep? Publication, PromptStatus Status)
+{
+    public string AuthorId => Created.ActorId;
+    public DateTime CreatedAtUtc => Created.OccurredAtUtc;
+}
+
+/// <summary>An approval (<paramref name="Approved"/>) or a rejection.</summary>
+public sealed record PromptDecision(bool Approved, PromptStep By);
+
+/// <summary>One prompt event: who, when, and their comment (from the content; null when none or purged).</summary>
+public sealed record PromptStep(long Sequence, string ActorId, string? ActorDisplayName, DateTime OccurredAtUtc, string? Comment);
