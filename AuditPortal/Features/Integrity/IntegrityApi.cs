@@ -1,12 +1,10 @@
 using System.Globalization;
-using AuditPortal.Data.Ledger;
 using AuditPortal.Features.Access;
 using AuditPortal.Features.ApiKeys;
 using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Ledger;
 using AuditPortal.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Integrity;
 
@@ -40,10 +38,9 @@ public static class IntegrityApi
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> LatestCheckpointAsync(
-        IDbContextFactory<LedgerDbContext> factory, CancellationToken cancellationToken)
+        ProofService proofs, CancellationToken cancellationToken)
     {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var note = await db.Checkpoints.AsNoTracking().OrderByDescending(c => c.TreeSize).Select(c => c.Note).FirstOrDefaultAsync(cancellationToken);
+        var note = await proofs.LatestCheckpointAsync(cancellationToken);
         return note is null
             ? Problems.NotFound("No checkpoint yet", "The log has no checkpoint yet; one is issued within Checkpoints:Interval of the first append.")
             : TypedResults.Text(note, TextPlain);

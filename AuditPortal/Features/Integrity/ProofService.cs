@@ -7,12 +7,19 @@ using Microsoft.EntityFrameworkCore;
 namespace AuditPortal.Features.Integrity;
 
 /// <summary>
-/// Inclusion and consistency proofs for the API and the event page: sizes are checked against what
+/// The latest checkpoint, and inclusion and consistency proofs, for the API and the event page: sizes are checked against what
 /// the log has reached, and each proof handed out is recorded as an access (a leaf hash lets someone
 /// who guesses an envelope confirm it).
 /// </summary>
 public sealed class ProofService(IDbContextFactory<LedgerDbContext> factory, AccessRecorder access)
 {
+    /// <summary>The latest signed checkpoint note, or null before the first. Public: anyone may check the log's head, so not an access.</summary>
+    public async Task<string?> LatestCheckpointAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Checkpoints.AsNoTracking().OrderByDescending(c => c.TreeSize).Select(c => c.Note).FirstOrDefaultAsync(cancellationToken);
+    }
+
     /// <param name="treeSize">Null for the latest checkpoint's size (the log's size before the first checkpoint).</param>
     /// <returns>The proof, or null with the reasons in <paramref name="errors"/> (keyed "sequence", "treeSize").</returns>
     public async Task<InclusionProof?> InclusionAsync(long sequence, long? treeSize, ActorRef reader, string via, FieldErrors errors,
