@@ -1,4 +1,7 @@
 using AuditPortal.Data.Ledger;
+using AuditPortal.Features.Access;
+using AuditPortal.Features.Account;
+using AuditPortal.Features.Events;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Tests.Infrastructure;
 using AuditPortal.Tests.Tampering;
@@ -85,6 +88,42 @@ public abstract class TamperedCopyColumnReadTests(LedgerProvider provider) : IAs
         Assert.Empty(await IdsAsync("from=2019-01-01T00:00:00Z&to=2019-12-31T23:59:59Z"));
         Assert.Equal(1, _portal.Services.GetRequiredService<IntegrityAlerts>().Count);
         Assert.Equal(HealthStatus.Degraded, (await IntegrityCheckAsync()).Status);
+    }
+
+    [Fact]
+    public async Task AnEventWithoutItsContentRowReadsAsPurgedOnTheTimelineAndTheEventPage()
+    {
+        var purged = await PostAsync(Events.LlmCall("purged", actor: "dave@example.com"));
+        await PostAsync(Events.LlmCall("kept", actor: "dave@example.com"));
+        var attacker = new Attacker(_ledger);
+        await attacker.DisableTriggersAsync();
+        await _ledger.ExecuteAsync($"DELETE FROM ledger_contents WHERE sequence = {purged}");
+
+        var page = (await Events.GetJsonAsync(_reader, "/api/v1/events?actor=dave%40example.com&includeContent=true"))["events"]!.AsArray();
+        var reader = ReadActor.From(PortalClaims.Principal("Test", "erin@example.com", null, [PortalRoles.Reviewer]));
+        var detail = await _portal.Services.GetRequiredService<EventDetailService>().ReadAsync(purged, reader, "dashboard", Ct);
+
+        Assert.Equal(["kept", "purged"], page.Select(e => (string)e!["id"]!));
+        Assert.NotNull(page[0]!["disclosedContent"]);
+        Assert.Null(page[1]!["disclosedContent"]);
+        Assert.True((bool)page[1]!["contentPurged"]!);
+        Assert.True(detail!.ContentPurged);
+        Assert.Null(detail.ContentText);
+    }
+
+    [Fact]
+    public async Task TheEventPageNamesAnEnvelopeEditedWithoutItsLeafHash()
+    {
+        var edited = await PostAsync(Events.LlmCall("edited", actor: "frank@example.com", model: "gpt-4o"));
+        var attacker = new Attacker(_ledger);
+        await attacker.DisableTriggersAsync();
+        await attacker.EditEnvelopeAsync(edited, "\"model\":\"gpt-4o\"", "\"model\":\"gpt-5o\"", rehash: false);
+
+        var reader = ReadActor.From(PortalClaims.Principal("Test", "erin@example.com", null, [PortalRoles.Reviewer]));
+        var detail = await _portal.Services.GetRequiredService<EventDetailService>().ReadAsync(edited, reader, "dashboard", Ct);
+
+        Assert.Equal(["the leaf hash is not the envelope's"], detail!.IntegrityProblems);
+        Assert.Equal(1, _portal.Services.GetRequiredService<IntegrityAlerts>().Count);
     }
 }
 
