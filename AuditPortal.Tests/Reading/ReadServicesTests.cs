@@ -135,6 +135,25 @@ public abstract class ReadServicesTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task ThePromptListSaysEachPromptsLatestVersionAndWhatIsPublished()
+    {
+        var tag = Tag();
+        await Events.PostAsync(fixture.Ingest,
+            Events.PromptCreated($"{tag}-a1", $"a-{tag}", 1, "alice@example.com"),
+            Events.PromptDecision($"{tag}-a1ok", "prompt.version.approved", $"a-{tag}", 1, "bob@example.com"),
+            Events.PromptDecision($"{tag}-a1pub", "prompt.version.published", $"a-{tag}", 1, "bob@example.com"),
+            Events.PromptCreated($"{tag}-a2", $"a-{tag}", 2, "carol@example.com", parent: 1),
+            Events.PromptCreated($"{tag}-b1", $"b-{tag}", 1, "dave@example.com"));
+
+        var list = await Service<PromptHistoryService>().ListAsync(ReadActor.From(Person($"lister-{tag}")), "dashboard", Ct);
+
+        Assert.Equal(
+            [new PromptSummary($"a-{tag}", 2, 2, PromptStatus.Draft, "carol@example.com", 1), new PromptSummary($"b-{tag}", 1, 1, PromptStatus.Draft, "dave@example.com", null)],
+            list.Where(p => p.Name.EndsWith(tag, StringComparison.Ordinal)));
+        Assert.Equal([("prompts.list", ActorKinds.User)], await AccessesByAsync($"lister-{tag}"));
+    }
+
+    [Fact]
     public async Task TheAccessLogListsReadsWithTheTimelinesFilters()
     {
         var tag = Tag();

@@ -24,7 +24,6 @@ public sealed class PromptHistoryService(IDbContextFactory<LedgerDbContext> fact
     public async Task<PromptHistory> ReadAsync(string name, ActorRef reader, string via, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        // The copy columns find the rows; each envelope then has to say the same, or it is left out.
         var rows = await (
                 from entry in db.Entries.AsNoTracking()
                 where entry.PromptName == name && PromptTypes.Contains(entry.Type)
@@ -33,15 +32,42 @@ public sealed class PromptHistoryService(IDbContextFactory<LedgerDbContext> fact
                 select new { entry.Sequence, entry.Envelope, Content = content == null ? null : content.Content })
             .ToListAsync(cancellationToken);
         await access.RecordAsync(reader, "prompts.history", new Dictionary<string, string> { ["prompt"] = name, ["via"] = via }, cancellationToken);
+        return new PromptHistory(name, Replay(name, rows.Select(r => (r.Sequence, r.Envelope, (byte[]?)r.Content)), "prompts.history"));
+    }
 
+    /// <summary>
+    /// Every prompt the ledger has, for the prompts page: versions, the latest one's status and author,
+    /// and the published version, replayed like <see cref="ReadAsync"/> (without templates, which the
+    /// list does not show).
+    /// </summary>
+    public async Task<IReadOnlyList<PromptSummary>> ListAsync(ActorRef reader, string via, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Entries.AsNoTracking().Where(e => PromptTypes.Contains(e.Type) && e.PromptName != null)
+            .Select(e => new { e.Sequence, e.Envelope, e.PromptName }).ToListAsync(cancellationToken);
+        await access.RecordAsync(reader, "prompts.list", new Dictionary<string, string> { ["via"] = via }, cancellationToken);
+        return
+        [
+            .. rows.GroupBy(r => r.PromptName!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => (Name: g.Key, Versions: Replay(g.Key, g.Select(r => (r.Sequence, r.Envelope, (byte[]?)null)), "prompts.list")))
+                .Where(p => p.Versions.Count > 0)
+                .Select(p => new PromptSummary(p.Name, p.Versions.Count, p.Versions[^1].Version, p.Versions[^1].Status, p.Versions[^1].AuthorId,
+                    p.Versions.LastOrDefault(v => v.Status == PromptStatus.Published)?.Version)),
+        ];
+    }
+
+    /// <summary>The versions of one prompt from its events in ledger order; a row whose envelope is not such an event is left out and raised.</summary>
+    private List<PromptVersionHistory> Replay(string name, IEnumerable<(long Sequence, byte[] Envelope, byte[]? Content)> rows, string read)
+    {
         var versions = new SortedDictionary<int, VersionBuilder>();
         foreach (var row in rows.OrderBy(r => r.Sequence))
         {
+            // The copy columns found the rows; each envelope has to say the same, or it is left out.
             var facts = EnvelopeFacts.TryRead(row.Envelope);
             if (facts is null || facts.Sequence != row.Sequence || facts.PromptName != name || facts.PromptVersion is not { } number
                 || !PromptTypes.Contains(facts.Type))
             {
-                alerts.Raise(row.Sequence, "prompt", "prompts.history");
+                alerts.Raise(row.Sequence, "prompt", read);
                 continue;
             }
             var content = row.Content is null ? null : JsonNode.Parse(row.Content) as JsonObject;
@@ -57,7 +83,7 @@ public sealed class PromptHistoryService(IDbContextFactory<LedgerDbContext> fact
             if (facts.Type == EventTypes.PromptPublished) version.Publication = step;
             else version.Decisions.Add(new PromptDecision(facts.Type == EventTypes.PromptApproved, step));
         }
-        return new PromptHistory(name, [.. versions.Values.Select(v => v.Build())]);
+        return [.. versions.Values.Select(v => v.Build())];
     }
 
     private static int? ParentVersion(byte[] envelope) =>
@@ -79,6 +105,9 @@ public sealed class PromptHistoryService(IDbContextFactory<LedgerDbContext> fact
 }
 
 public sealed record PromptHistory(string Name, IReadOnlyList<PromptVersionHistory> Versions);
+
+/// <param name="PublishedVersion">The latest published version, or null when none is.</param>
+public sealed record PromptSummary(string Name, int Versions, int LatestVersion, PromptStatus LatestStatus, string LatestAuthorId, int? PublishedVersion);
 
 /// <param name="Created">The prompt.version.created event: its actor is the author.</param>
 /// <param name="Template">Null once retention purged the content (<paramref name="ContentPurged"/>).</param>
