@@ -21,7 +21,7 @@ public sealed class PromptHistoryService(IDbContextFactory<LedgerDbContext> fact
         [EventTypes.PromptCreated, EventTypes.PromptApproved, EventTypes.PromptRejected, EventTypes.PromptPublished];
 
     /// <returns>The history, with no versions when the ledger has no prompt of that name.</returns>
-    public async Task<PromptHistory> ReadAsync(string name, ActorRef reader, string via, CancellationToken cancellationToken)
+    public async Task<PromptHistoryReport> ReadAsync(string name, ActorRef reader, string via, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var rows = await (
@@ -32,7 +32,7 @@ public sealed class PromptHistoryService(IDbContextFactory<LedgerDbContext> fact
                 select new { entry.Sequence, entry.Envelope, Content = content == null ? null : content.Content })
             .ToListAsync(cancellationToken);
         await access.RecordAsync(reader, "prompts.history", new Dictionary<string, string> { ["prompt"] = name, ["via"] = via }, cancellationToken);
-        return new PromptHistory(name, Replay(name, rows.Select(r => (r.Sequence, r.Envelope, (byte[]?)r.Content)), "prompts.history"));
+        return new PromptHistoryReport(name, Replay(name, rows.Select(r => (r.Sequence, r.Envelope, (byte[]?)r.Content)), "prompts.history"));
     }
 
     /// <summary>
@@ -104,7 +104,7 @@ public sealed class PromptHistoryService(IDbContextFactory<LedgerDbContext> fact
     }
 }
 
-public sealed record PromptHistory(string Name, IReadOnlyList<PromptVersionHistory> Versions);
+public sealed record PromptHistoryReport(string Name, IReadOnlyList<PromptVersionHistory> Versions);
 
 /// <param name="PublishedVersion">The latest published version, or null when none is.</param>
 public sealed record PromptSummary(string Name, int Versions, int LatestVersion, PromptStatus LatestStatus, string LatestAuthorId, int? PublishedVersion);
