@@ -43,6 +43,7 @@ public static class PortalComposition
     {
         var settingsFolder = PortalConfiguration.AddSettingsFiles(builder.Configuration, builder.Environment.ContentRootPath, builder.Environment.EnvironmentName);
         builder.Services.AddLedgerWriting(builder.Configuration, settingsFolder, backgroundCheckpoints: true);
+        builder.Services.AddLedgerReading();
 
         if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue("AuditPortal:Demo:LoadOnFirstRun", true))
             builder.Services.AddHostedService<DemoSeeder>();

@@ -41,6 +41,32 @@ public static class TreeReader
     public static async Task<long> TreeSizeAsync(LedgerDbContext db, CancellationToken cancellationToken) =>
         await db.Seals.AsNoTracking().MaxAsync(s => (long?)s.TreeSize, cancellationToken) ?? 0;
 
+    /// <summary>The RFC 9162 inclusion proof of one entry in the tree of the given size, with the leaf and root it links.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The sequence is not below treeSize.</exception>
+    public static async Task<InclusionPath> InclusionProofAsync(LedgerDbContext db, long sequence, long treeSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(sequence, treeSize);
+        var plan = ProofPlan.Inclusion(sequence, treeSize);
+        var leaf = new NodeId(0, sequence);
+        // One read for the path, the leaf and the root's edge nodes.
+        var nodes = await ReadNodesAsync(db, plan.RequiredNodes.Append(leaf).Concat(CompactRange.EdgeNodes(treeSize)), cancellationToken);
+        return new InclusionPath(sequence, treeSize, nodes[leaf], ProofPlan.RangeHash(0, treeSize, nodes), plan.Assemble(nodes));
+    }
+
+    /// <summary>The RFC 9162 consistency proof that the tree of size <paramref name="from"/> is a prefix of the tree of size <paramref name="to"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not 1 ≤ from ≤ to.</exception>
+    public static Task<List<byte[]>> ConsistencyProofAsync(LedgerDbContext db, long from, long to, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(from, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(from, to);
+        return ProveAsync(db, ProofPlan.Consistency(from, to), cancellationToken);
+    }
+
+    /// <summary>The size of the latest signed checkpoint, or null before the first.</summary>
+    public static Task<long?> LatestCheckpointSizeAsync(LedgerDbContext db, CancellationToken cancellationToken) =>
+        db.Checkpoints.AsNoTracking().MaxAsync(c => (long?)c.TreeSize, cancellationToken);
+
     public static async Task<byte[]> RootAsync(LedgerDbContext db, long treeSize, CancellationToken cancellationToken)
     {
         var edge = CompactRange.EdgeNodes(treeSize);
@@ -48,3 +74,6 @@ public static class TreeReader
         return ProofPlan.RangeHash(0, treeSize, nodes);
     }
 }
+
+/// <summary>An inclusion proof: the leaf at <paramref name="LeafIndex"/>, the root of the tree of <paramref name="TreeSize"/>, and the path linking them.</summary>
+public sealed record InclusionPath(long LeafIndex, long TreeSize, byte[] LeafHash, byte[] RootHash, IReadOnlyList<byte[]> Path);

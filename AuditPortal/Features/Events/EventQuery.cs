@@ -1,14 +1,14 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Search;
-using AuditPortal.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Events;
 
 /// <summary>
-/// Validated timeline filters, shared by the read API and (later) the dashboard. Paging is keyset on
-/// (occurred-at, sequence), newest first, never OFFSET.
+/// Validated timeline filters, shared by the read API, the dashboard pages and evidence packs (built by
+/// <see cref="EventQueryParser"/> from any query string). Paging is keyset on (occurred-at, sequence),
+/// newest first, never OFFSET. <see cref="Apply"/> is the one place the filters become SQL.
 /// </summary>
 public sealed record EventQuery
 {
@@ -27,81 +27,6 @@ public sealed record EventQuery
     public EventCursor? Cursor { get; init; }
     public int Limit { get; init; } = DefaultLimit;
     public bool IncludeContent { get; init; }
-
-    /// <summary>Reads the query string; every bad parameter is reported by name.</summary>
-    public static EventQuery Parse(IQueryCollection query, FieldErrors errors)
-    {
-        // Absent means "no filter". Present but empty (actor=) or repeated (actor=a&actor=b) is refused:
-        // reading either as "everything" or as one of the values would answer another question than asked.
-        string? Text(string name, int max)
-        {
-            if (!query.TryGetValue(name, out var values)) return null;
-            if (values.Count > 1) { errors.Add(name, "is given more than once; give each parameter at most once"); return null; }
-            var value = values.ToString();
-            if (value.Length == 0) { errors.Add(name, "must not be empty; leave the parameter out to not filter by it"); return null; }
-            if (value.Length > max) { errors.Add(name, $"must be at most {max} characters"); return null; }
-            return value;
-        }
-        string? ActorId(string name)
-        {
-            var value = Text(name, FieldLimits.ActorId);
-            if (value is null) return null;
-            // The same normal form as ingestion stores, so Alice@Example.com finds alice@example.com.
-            if (ActorIds.TryNormalize(value, out var normalized, out var error)) return normalized;
-            errors.Add(name, error!);
-            return null;
-        }
-        DateTime? Time(string name)
-        {
-            var value = Text(name, 64);
-            if (value is null) return null;
-            if (Rfc3339.TryParse(value, out var parsed, out var error)) return parsed.UtcDateTime;
-            errors.Add(name, error!);
-            return null;
-        }
-
-        var known = new HashSet<string>(StringComparer.Ordinal)
-            { "actor", "type", "application", "model", "prompt", "promptVersion", "from", "to", "q", "cursor", "limit", "includeContent" };
-        foreach (var key in query.Keys.Where(k => !known.Contains(k))) errors.Add(key, "is not a recognised parameter");
-
-        int? promptVersion = null;
-        if (Text("promptVersion", 10) is { } versionText)
-        {
-            if (int.TryParse(versionText, System.Globalization.NumberStyles.None, null, out var v) && v >= 1) promptVersion = v;
-            else errors.Add("promptVersion", "must be a positive integer");
-        }
-        var limit = DefaultLimit;
-        if (Text("limit", 10) is { } limitText && (!int.TryParse(limitText, System.Globalization.NumberStyles.None, null, out limit) || limit is < 1 or > MaxLimit))
-            errors.Add("limit", $"must be an integer from 1 to {MaxLimit}");
-        EventCursor? cursor = null;
-        if (Text("cursor", 200) is { } cursorText)
-        {
-            if (EventCursor.TryDecode(cursorText, out var decoded)) cursor = decoded;
-            else errors.Add("cursor", "is not a cursor this API issued; pass nextCursor from the previous page unchanged");
-        }
-        var includeContent = false;
-        if (Text("includeContent", 5) is { } include && !bool.TryParse(include, out includeContent))
-            errors.Add("includeContent", "must be true or false");
-
-        var result = new EventQuery
-        {
-            Actor = ActorId("actor"),
-            Type = Text("type", FieldLimits.Type),
-            Application = Text("application", FieldLimits.Name),
-            Model = Text("model", FieldLimits.Name),
-            Prompt = Text("prompt", FieldLimits.Name),
-            PromptVersion = promptVersion,
-            FromUtc = Time("from"),
-            ToUtc = Time("to"),
-            Text = Text("q", 200),
-            Cursor = cursor,
-            Limit = limit,
-            IncludeContent = includeContent,
-        };
-        if (result.PromptVersion is not null && result.Prompt is null) errors.Add("promptVersion", "needs prompt (the prompt's name)");
-        if (result.FromUtc > result.ToUtc) errors.Add("from", "must not be after to");
-        return result;
-    }
 
     /// <summary>The filters as flat strings, for the access event that records this query.</summary>
     public Dictionary<string, string> Describe()
