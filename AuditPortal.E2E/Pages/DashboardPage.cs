@@ -16,6 +16,8 @@ public sealed class DashboardPage
         Page = page;
         page.Console += (_, message) => { if (message.Type == "error") _consoleErrors.Add(message.Text); };
         page.PageError += (_, error) => _consoleErrors.Add(error);
+        // The console says only "Failed to load resource"; the response names what failed.
+        page.Response += (_, response) => { if (response.Status >= 400 && response.Url != page.Url) _consoleErrors.Add($"{response.Status} {response.Url}"); };
     }
 
     public IPage Page { get; }
