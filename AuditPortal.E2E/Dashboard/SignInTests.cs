@@ -22,7 +22,8 @@ public sealed class SignInTests(DashboardFixture fixture)
 
         Assert.Equal(role, await page.TestId("user-roles").InnerTextAsync());
         var nav = page.Page.GetByRole(AriaRole.Navigation, new() { Name = "Dashboard" });
-        Assert.Equal(["Overview", "Integrity"], (await nav.GetByRole(AriaRole.Link).AllInnerTextsAsync()).Select(t => t.Trim()));
+        string[] links = mayRunVerification ? ["Overview", "Integrity", "API keys"] : ["Overview", "Integrity"];
+        Assert.Equal(links, (await nav.GetByRole(AriaRole.Link).AllInnerTextsAsync()).Select(t => t.Trim()));
         Assert.Equal(mayRunVerification ? 1 : 0, await page.TestId("run-verification").CountAsync());
         page.AssertNoConsoleErrors();
     }

@@ -26,6 +26,7 @@ public sealed class PageAuthorizationTests
     [Theory]
     [InlineData("/")]
     [InlineData("/integrity")]
+    [InlineData("/admin/api-keys")]
     public async Task APageRequestWithoutASessionStartsTheSignIn(string path)
     {
         await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);

@@ -13,6 +13,11 @@ internal static class ApiKeyLedgerLookup
 {
     /// <summary>For each row, why the ledger does not explain it, or null when it does.</summary>
     public static async Task<Dictionary<Guid, string?>> UnexplainedAsync(LedgerDbContext db, IReadOnlyCollection<ApiKey> rows,
+        CancellationToken cancellationToken) =>
+        (await ReadAsync(db, rows, cancellationToken)).ToDictionary(p => p.Key, p => p.Value.Unexplained);
+
+    /// <summary>For each row, what the ledger says about it: whether it explains the row, and who revoked the key.</summary>
+    public static async Task<Dictionary<Guid, ApiKeyLedgerView>> ReadAsync(LedgerDbContext db, IReadOnlyCollection<ApiKey> rows,
         CancellationToken cancellationToken)
     {
         var ids = rows.SelectMany(r => new[] { ApiKeyLedger.CreatedEventId(r.SecretHash), ApiKeyLedger.RevokedEventId(r.SecretHash) }).ToList();
@@ -25,8 +30,15 @@ internal static class ApiKeyLedgerLookup
             .Select(e => (Event: e, Change: ApiKeyLedger.KeyChange(e)))
             .Where(c => c.Change is not null)
             .ToList();
-        return rows.ToDictionary(r => r.Id, r => ApiKeyLedger.Unexplained(r,
-            changes.FirstOrDefault(c => c.Change == (r.Id, false)).Event,
-            changes.FirstOrDefault(c => c.Change == (r.Id, true)).Event));
+        return rows.ToDictionary(r => r.Id, r =>
+        {
+            var created = changes.FirstOrDefault(c => c.Change == (r.Id, false)).Event;
+            var revoked = changes.FirstOrDefault(c => c.Change == (r.Id, true)).Event;
+            return new ApiKeyLedgerView(ApiKeyLedger.Unexplained(r, created, revoked), revoked?.ActorId);
+        });
     }
 }
+
+/// <param name="Unexplained">Why the ledger does not explain the row (tampering), or null.</param>
+/// <param name="RevokedBy">The actor of the ledger's revocation of the key, or null when the ledger has none.</param>
+internal sealed record ApiKeyLedgerView(string? Unexplained, string? RevokedBy);

@@ -16,10 +16,8 @@ public sealed partial class ApiKeyService(IDbContextFactory<LedgerDbContext> fac
 {
     public async Task<string> CreateAsync(string name, string scope, ActorRef createdBy, CancellationToken cancellationToken)
     {
-        if (!NamePattern().IsMatch(name))
-            throw new ArgumentException("A key name is 1–64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit.", nameof(name));
-        if (!ApiKeyScopes.All.Contains(scope))
-            throw new ArgumentException($"Scope must be one of: {string.Join(", ", ApiKeyScopes.All)}.", nameof(scope));
+        if (ProblemWithName(name) is { } nameProblem) throw new ArgumentException(nameProblem, nameof(name));
+        if (ProblemWithScope(scope) is { } scopeProblem) throw new ArgumentException(scopeProblem, nameof(scope));
 
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
@@ -57,6 +55,14 @@ public sealed partial class ApiKeyService(IDbContextFactory<LedgerDbContext> fac
         return secret;
     }
 
+    /// <summary>Why a key cannot have this name, or null; the rule <see cref="CreateAsync"/> enforces, for forms to say before submitting.</summary>
+    public static string? ProblemWithName(string name) =>
+        NamePattern().IsMatch(name) ? null : "A key name is 1–64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit.";
+
+    /// <summary>Why a key cannot have this scope, or null.</summary>
+    public static string? ProblemWithScope(string scope) =>
+        ApiKeyScopes.All.Contains(scope) ? null : $"Scope must be one of: {string.Join(", ", ApiKeyScopes.All)}.";
+
     /// <summary>Revokes the active key of that name; false when there is none.</summary>
     public async Task<bool> RevokeAsync(string name, ActorRef revokedBy, CancellationToken cancellationToken)
     {
@@ -86,9 +92,9 @@ public sealed partial class ApiKeyService(IDbContextFactory<LedgerDbContext> fac
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var rows = await db.ApiKeys.AsNoTracking().OrderBy(k => k.CreatedAt).ThenBy(k => k.Name).ToListAsync(cancellationToken);
-        var unexplained = await ApiKeyLedgerLookup.UnexplainedAsync(db, rows, cancellationToken);
+        var ledger = await ApiKeyLedgerLookup.ReadAsync(db, rows, cancellationToken);
         return [.. rows.Select(r => new ApiKeyListing(r.Name, r.Scope, r.Prefix, DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc), r.CreatedBy,
-            r.RevokedAt is { } revoked ? DateTime.SpecifyKind(revoked, DateTimeKind.Utc) : null, unexplained[r.Id]))];
+            r.RevokedAt is { } revoked ? DateTime.SpecifyKind(revoked, DateTimeKind.Utc) : null, ledger[r.Id].RevokedBy, ledger[r.Id].Unexplained))];
     }
 
     private static JsonObject Attributes(Dictionary<string, string> attributes)
@@ -102,6 +108,7 @@ public sealed partial class ApiKeyService(IDbContextFactory<LedgerDbContext> fac
     private static partial Regex NamePattern();
 }
 
+/// <param name="RevokedBy">Who revoked the key, as the ledger's revocation event says (the row does not record it); null when the ledger has none.</param>
 /// <param name="Unexplained">Why the ledger does not explain the row (tampering), or null.</param>
 public sealed record ApiKeyListing(string Name, string Scope, string Prefix, DateTime CreatedAtUtc, string CreatedBy, DateTime? RevokedAtUtc,
-    string? Unexplained);
+    string? RevokedBy, string? Unexplained);
