@@ -1,4 +1,5 @@
 using AuditPortal.Data.Ledger.Model;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -10,7 +11,7 @@ namespace AuditPortal.Data.Ledger;
 /// <code>dotnet ef migrations add NAME --project AuditPortal.Data --context SqliteLedgerDbContext --output-dir Migrations/Sqlite</code>
 /// (see docs/migrations.md for all three).
 /// </summary>
-public abstract class LedgerDbContext(DbContextOptions options) : DbContext(options)
+public abstract class LedgerDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<LedgerEntry> Entries => Set<LedgerEntry>();
     public DbSet<LedgerContent> Contents => Set<LedgerContent>();
@@ -19,6 +20,12 @@ public abstract class LedgerDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<CheckpointRecord> Checkpoints => Set<CheckpointRecord>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<PromptVersion> PromptVersions => Set<PromptVersion>();
+
+    /// <summary>
+    /// The dashboard's cookie keys, shared by every portal instance; not audited data (verify ignores
+    /// them), and encrypted with a key only the holders of the signing key file can derive.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public abstract LedgerProvider Provider { get; }
 

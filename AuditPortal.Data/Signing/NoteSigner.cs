@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using NSec.Cryptography;
 
 namespace AuditPortal.Data.Signing;
@@ -26,6 +28,23 @@ public sealed class NoteSigner : IDisposable
         new(name, Key.Create(SignatureAlgorithm.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport }));
 
     public byte[] Sign(ReadOnlySpan<byte> message) => SignatureAlgorithm.Ed25519.Sign(_key, message);
+
+    /// <summary>
+    /// A secret for another purpose (HKDF-SHA256 of the private seed, the purpose as info), so that
+    /// whoever holds the key file, and only they, can derive it; the seed itself never leaves this class.
+    /// </summary>
+    public byte[] DeriveSecret(string purpose, int length)
+    {
+        var seed = _key.Export(KeyBlobFormat.RawPrivateKey);
+        try
+        {
+            return HKDF.DeriveKey(HashAlgorithmName.SHA256, seed, length, salt: [], info: Encoding.UTF8.GetBytes(purpose));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
 
     public string ToPrivateKeyText()
     {

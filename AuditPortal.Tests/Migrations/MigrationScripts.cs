@@ -16,6 +16,16 @@ internal static class MigrationScripts
 
     public static readonly LedgerProvider[] Providers = [LedgerProvider.Sqlite, LedgerProvider.Postgres, LedgerProvider.SqlServer];
 
+    /// <summary>
+    /// The dashboard's cookie keys (Data Protection's own entity, keyed by an identity column). Not
+    /// ledger data: no position in the log, so the gapless-position rules do not apply to it.
+    /// </summary>
+    public const string CookieKeysTableName = "data_protection_keys";
+
+    /// <summary>That table's CREATE TABLE statement, in any provider's quoting.</summary>
+    public static readonly System.Text.RegularExpressions.Regex CookieKeysTable =
+        new(@"CREATE TABLE (IF NOT EXISTS )?[""\[]?data_protection_keys[""\]]? \((?:[^;])*?\);", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
     public static LedgerDbContext Open(LedgerProvider provider) => provider switch
     {
         LedgerProvider.Sqlite => new SqliteLedgerDbContext(LedgerDatabase.Options<SqliteLedgerDbContext>("Data Source=unused.db")),

@@ -209,18 +209,24 @@ public class SqlServerMigrationTests
     {
         var script = Read(kind);
         Assert.NotEmpty(script.Schema.Columns);
-        Assert.All(script.Schema.Columns, c => Assert.True(c.IdentityOptions is null, $"{c.ColumnIdentifier.Value} is IDENTITY"));
+        var cookieKeyColumns = script.Schema.Tables
+            .Where(t => t.SchemaObjectName.BaseIdentifier.Value == MigrationScripts.CookieKeysTableName)
+            .SelectMany(t => t.Definition.ColumnDefinitions).ToHashSet();
+        Assert.NotEmpty(cookieKeyColumns);
+        Assert.All(script.Schema.Columns.Except(cookieKeyColumns), c => Assert.True(c.IdentityOptions is null, $"{c.ColumnIdentifier.Value} is IDENTITY"));
         Assert.Empty(script.Schema.Sequences);
         Assert.Empty(script.Schema.NextValueFor);
         // Also textually, in case a future edit hides one where the visitor does not look (dynamic SQL
         // built from variables is already reported as an error).
-        Assert.DoesNotMatch(new Regex(@"\bIDENTITY\b|\bCREATE\s+SEQUENCE\b|\bNEXT\s+VALUE\s+FOR\b", RegexOptions.IgnoreCase), script.Sql);
+        Assert.DoesNotMatch(new Regex(@"\bIDENTITY\b|\bCREATE\s+SEQUENCE\b|\bNEXT\s+VALUE\s+FOR\b", RegexOptions.IgnoreCase),
+            MigrationScripts.CookieKeysTable.Replace(Regex.Replace(script.Sql, @"\s+", " "), ""));
     }
 
     [Fact]
     public void NoPropertyUsesAnIdentityOrSequenceValueGenerationStrategy()
     {
-        foreach (var property in DesignTimeModel().GetEntityTypes().SelectMany(e => e.GetProperties()))
+        foreach (var property in DesignTimeModel().GetEntityTypes().Where(e => e.GetTableName() != MigrationScripts.CookieKeysTableName)
+                     .SelectMany(e => e.GetProperties()))
             Assert.True(SqlServerPropertyExtensions.GetValueGenerationStrategy(property) == SqlServerValueGenerationStrategy.None,
                 $"{property.DeclaringType.DisplayName()}.{property.Name} uses {SqlServerPropertyExtensions.GetValueGenerationStrategy(property)}");
     }

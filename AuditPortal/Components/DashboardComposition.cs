@@ -13,6 +13,7 @@ public static class DashboardComposition
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddDashboardAuthentication(builder.Configuration);
+        builder.Services.AddSharedCookieKeys();
         builder.Services.AddSingleton<LedgerSummary>();
         builder.Services.AddSingleton<IntegrityStatus>();
         builder.Services.AddSingleton<VerificationRuns>();
