@@ -17,6 +17,9 @@ public sealed class PagesTests(DashboardFixture fixture)
         // The API key's config.changed event, then the calls.
         Assert.Equal((DashboardFixture.IngestedCalls + 1).ToString("N0"), await page.TestId("total-events").InnerTextAsync());
         Assert.EndsWith("entries", await page.TestId("checkpoint-size").InnerTextAsync());
+        await Assertions.Expect(page.TestId("chart-by-model")).ToContainTextAsync("gpt-4o");
+        await Assertions.Expect(page.TestId("top-applications").GetByRole(AriaRole.Link, new() { Name = "support-bot" }))
+            .ToHaveAttributeAsync("href", "/timeline?application=support-bot");
         await AssertCleanAsync(page, "overview");
     }
 

@@ -15,6 +15,7 @@ public static class DashboardComposition
         builder.Services.AddDashboardAuthentication(builder.Configuration);
         builder.Services.AddSharedCookieKeys();
         builder.Services.AddSingleton<LedgerSummary>();
+        builder.Services.AddSingleton<ActivityStatistics>();
         builder.Services.AddSingleton<IntegrityStatus>();
         builder.Services.AddSingleton<VerificationRuns>();
         // An unpublished build outside Development would answer 500 for MudBlazor's css and js.
