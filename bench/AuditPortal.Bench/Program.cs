@@ -9,6 +9,8 @@ using Microsoft.EntityFrameworkCore;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (args.Length > 0 && args[0] == "pages") return await PagesBench.RunAsync(args[1..]);
+
 if (args.Length > 0 && args[0] == "timeline")
 {
     TimelineBench.Options timeline;
