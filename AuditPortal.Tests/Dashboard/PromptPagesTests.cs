@@ -245,6 +245,28 @@ public sealed class PromptPagesTests : DashboardTestContext, IClassFixture<Sqlit
         Assert.Empty(await AccessesByAsync(reader));
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData(PortalRoles.Reviewer, true)]
+    [InlineData(PortalRoles.Manager, true)]
+    [InlineData(PortalRoles.Admin, true)]
+    public void EveryRoleFromReviewerUpReachesThePromptPagesAndNobodyElse(string? role, bool reaches)
+    {
+        SignInAs(role);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+
+        foreach (var page in new[] { typeof(PromptsPage), typeof(PromptHistoryPage), typeof(PromptDiffPage) })
+        {
+            // The same route view the portal's router uses, so each page's own [Authorize] decides.
+            var cut = Render<Microsoft.AspNetCore.Components.Authorization.AuthorizeRouteView>(p => p
+                .Add(v => v.RouteData, new RouteData(page, page == typeof(PromptsPage) ? [] : new Dictionary<string, object?> { ["Name"] = $"nobody-{Tag()}" }))
+                .Add(v => v.NotAuthorized, _ => b => b.AddMarkupContent(0, "<p id=\"refused\">refused</p>")));
+
+            Assert.Equal(!reaches, cut.FindAll("#refused").Count == 1);
+            Assert.Equal(reaches, cut.FindAll("h1").Count == 1);
+        }
+    }
+
     private IRenderedComponent<PromptHistoryPage> RenderHistory(string name)
     {
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
