@@ -19,6 +19,8 @@ namespace AuditPortal.Tests.Dashboard;
 public sealed class PromptPagesTests : DashboardTestContext, IClassFixture<SqlitePortalFixture>
 {
     private const string Rita = "rita.reviewer@example.com";
+    // Generous: the whole suite runs on two loaded cores, and a page's first read waits for the writer.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly SqlitePortalFixture _fixture;
 
     public PromptPagesTests(SqlitePortalFixture fixture)
@@ -43,7 +45,7 @@ public sealed class PromptPagesTests : DashboardTestContext, IClassFixture<Sqlit
         SignInAs(PortalRoles.Reviewer, reader);
 
         var cut = RenderInteractive<PromptsPage>();
-        cut.WaitForElement("[data-testid=prompts]");
+        cut.WaitForElement("[data-testid=prompts]", Patience);
 
         var row = cut.FindAll("[data-testid=prompt-row]").Single(r => r.QuerySelector("a")!.TextContent == $"list-{tag}");
         Assert.Equal([$"list-{tag}", "2", "v2", "rejected", "carol@example.com", "v1"], row.QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
@@ -66,7 +68,7 @@ public sealed class PromptPagesTests : DashboardTestContext, IClassFixture<Sqlit
         SignInAs(PortalRoles.Reviewer, reader);
 
         var cut = RenderHistory(name);
-        cut.WaitForElement("[data-testid=version-2]");
+        cut.WaitForElement("[data-testid=version-2]", Patience);
 
         var first = cut.Find("[data-testid=version-1]");
         Assert.Equal("alice@example.com", Text(first, "author"));
@@ -104,7 +106,7 @@ public sealed class PromptPagesTests : DashboardTestContext, IClassFixture<Sqlit
         SignInAs(PortalRoles.Reviewer, $"differ-{tag}@example.com");
 
         var cut = RenderDiff(name, "1", "2");
-        cut.WaitForElement("[data-testid=diff-side-by-side]");
+        cut.WaitForElement("[data-testid=diff-side-by-side]", Patience);
 
         var rows = cut.FindAll("[data-testid=diff-row]");
         Assert.Equal(["unchanged", "modified", "inserted"], rows.Select(r => r.GetAttribute("data-kind")));
@@ -122,7 +124,7 @@ public sealed class PromptPagesTests : DashboardTestContext, IClassFixture<Sqlit
 
         cut.Find("[data-testid=view-inline]").Click();
 
-        var lines = cut.WaitForElements("[data-testid=diff-line]");
+        var lines = cut.WaitForElements("[data-testid=diff-line]", Patience);
         Assert.Equal(["unchanged", "modified", "inserted"], lines.Select(r => r.GetAttribute("data-kind")));
         Assert.Equal("Answer <del>politely</del><ins>briefly</ins> in <del>English</del><ins>French</ins>.",
             lines[1].QuerySelector("[data-testid=line-text]")!.InnerHtml);
@@ -139,7 +141,7 @@ public sealed class PromptPagesTests : DashboardTestContext, IClassFixture<Sqlit
         var reader = $"diff-reader-{tag}@example.com";
         SignInAs(PortalRoles.Reviewer, reader);
 
-        RenderDiff(name, "2", "1").WaitForElement("[data-testid=diff-side-by-side]");
+        RenderDiff(name, "2", "1").WaitForElement("[data-testid=diff-side-by-side]", Patience);
 
         var access = Assert.Single(await AccessesByAsync(reader));
         Assert.Equal(("prompts.diff", name, "2", "1", "dashboard"),
@@ -162,7 +164,7 @@ public sealed class PromptPagesTests : DashboardTestContext, IClassFixture<Sqlit
 
         var cut = RenderDiff(name, from, to);
 
-        cut.WaitForAssertion(() => Assert.StartsWith(message, cut.Find("[data-testid=diff-problem]").TextContent.Trim()));
+        cut.WaitForAssertion(() => Assert.StartsWith(message, cut.Find("[data-testid=diff-problem]").TextContent.Trim()), Patience);
         Assert.DoesNotContain("secret", cut.Markup);
         Assert.Empty(cut.FindAll("[data-testid=diff-side-by-side]"));
         Assert.Empty(await AccessesByAsync(reader));
@@ -176,8 +178,8 @@ public sealed class PromptPagesTests : DashboardTestContext, IClassFixture<Sqlit
         var diff = RenderDiff($"nowhere-{Tag()}", "1", "2");
         var history = RenderHistory($"nowhere-{Tag()}");
 
-        diff.WaitForAssertion(() => Assert.StartsWith("The ledger has no prompt named", diff.Find("[data-testid=diff-problem]").TextContent.Trim()));
-        history.WaitForAssertion(() => Assert.StartsWith("The ledger has no prompt named", history.Find("[data-testid=no-such-prompt]").TextContent.Trim()));
+        diff.WaitForAssertion(() => Assert.StartsWith("The ledger has no prompt named", diff.Find("[data-testid=diff-problem]").TextContent.Trim()), Patience);
+        history.WaitForAssertion(() => Assert.StartsWith("The ledger has no prompt named", history.Find("[data-testid=no-such-prompt]").TextContent.Trim()), Patience);
         await Task.CompletedTask;
     }
 
@@ -192,7 +194,7 @@ public sealed class PromptPagesTests : DashboardTestContext, IClassFixture<Sqlit
         var cut = RenderDiff(name, "1", "1");
 
         cut.WaitForAssertion(() => Assert.Equal("Version 1 is compared with itself: the templates are identical.",
-            cut.Find("[data-testid=diff-identical]").TextContent.Trim()));
+            cut.Find("[data-testid=diff-identical]").TextContent.Trim()), Patience);
         Assert.Empty(cut.FindAll("ins, del"));
         Assert.Empty(cut.FindAll("[data-testid=swap]"));
     }
@@ -211,9 +213,9 @@ public sealed class PromptPagesTests : DashboardTestContext, IClassFixture<Sqlit
         SignInAs(PortalRoles.Reviewer);
 
         var history = RenderHistory(name);
-        history.WaitForElement("[data-testid=version-2]");
+        history.WaitForElement("[data-testid=version-2]", Patience);
         var diff = RenderDiff(name, "1", "2");
-        diff.WaitForElement("[data-testid=diff-side-by-side]");
+        diff.WaitForElement("[data-testid=diff-side-by-side]", Patience);
 
         Assert.Equal(v2, Text(history.Find("[data-testid=version-2]"), "template"));
         Assert.Equal(v1, Text(history.Find("[data-testid=version-1]"), "template"));

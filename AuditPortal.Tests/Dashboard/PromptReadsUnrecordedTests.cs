@@ -13,6 +13,8 @@ namespace AuditPortal.Tests.Dashboard;
 /// </summary>
 public sealed class PromptReadsUnrecordedTests : DashboardTestContext, IClassFixture<SqlitePortalFixture>
 {
+    // Generous: the whole suite runs on two loaded cores, and a page's first read waits for the writer.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly SqlitePortalFixture _fixture;
 
     public PromptReadsUnrecordedTests(SqlitePortalFixture fixture)
@@ -40,10 +42,10 @@ public sealed class PromptReadsUnrecordedTests : DashboardTestContext, IClassFix
         var list = Render<PromptsPage>();
 
         diff.WaitForAssertion(() => Assert.StartsWith("This diff could not be read, or your viewing of it could not be recorded",
-            diff.Find("[data-testid=diff-error]").TextContent));
+            diff.Find("[data-testid=diff-error]").TextContent), Patience);
         history.WaitForAssertion(() => Assert.StartsWith("This prompt's history could not be read",
-            history.Find("[data-testid=history-error]").TextContent));
-        list.WaitForAssertion(() => Assert.StartsWith("The prompt list could not be read", list.Find("[data-testid=prompts-error]").TextContent));
+            history.Find("[data-testid=history-error]").TextContent), Patience);
+        list.WaitForAssertion(() => Assert.StartsWith("The prompt list could not be read", list.Find("[data-testid=prompts-error]").TextContent), Patience);
         foreach (var cut in new IRenderedComponent<IComponent>[] { diff, history, list })
         {
             Assert.DoesNotContain("secret", cut.Markup);
