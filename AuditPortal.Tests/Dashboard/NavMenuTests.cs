@@ -15,7 +15,7 @@ public sealed class NavMenuTests : DashboardTestContext
 
         var links = RenderInteractive<NavMenu>().FindAll("a").Select(a => (a.TextContent.Trim(), a.GetAttribute("href"))).ToList();
 
-        Assert.Equal([("Overview", "/"), ("Integrity", "/integrity")], links);
+        Assert.Equal([("Overview", "/"), ("Prompts", "/prompts"), ("Integrity", "/integrity")], links);
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class NavMenuTests : DashboardTestContext
 
         var links = RenderInteractive<NavMenu>().FindAll("a").Select(a => (a.TextContent.Trim(), a.GetAttribute("href"))).ToList();
 
-        Assert.Equal([("Overview", "/"), ("Integrity", "/integrity"), ("API keys", "/admin/api-keys")], links);
+        Assert.Equal([("Overview", "/"), ("Prompts", "/prompts"), ("Integrity", "/integrity"), ("API keys", "/admin/api-keys")], links);
     }
 
     [Fact]

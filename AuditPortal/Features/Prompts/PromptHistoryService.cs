@@ -23,6 +23,31 @@ public sealed class PromptHistoryService(IDbContextFactory<LedgerDbContext> fact
     /// <returns>The history, with no versions when the ledger has no prompt of that name.</returns>
     public async Task<PromptHistoryReport> ReadAsync(string name, ActorRef reader, string via, CancellationToken cancellationToken)
     {
+        var versions = await VersionsAsync(name, "prompts.history", cancellationToken);
+        await access.RecordAsync(reader, "prompts.history", new Dictionary<string, string> { ["prompt"] = name, ["via"] = via }, cancellationToken);
+        return new PromptHistoryReport(name, versions);
+    }
+
+    /// <summary>
+    /// Two versions of a prompt and the line and word differences between their templates, replayed
+    /// like <see cref="ReadAsync"/>. A diff that can be shown is recorded as a <c>prompts.diff</c>
+    /// access event (name, from, to) before it is returned; one that cannot (a version the prompt
+    /// does not have) shows nothing and is not recorded.
+    /// </summary>
+    public async Task<PromptDiffReport> DiffAsync(string name, int from, int to, ActorRef reader, string via, CancellationToken cancellationToken)
+    {
+        var versions = await VersionsAsync(name, "prompts.diff", cancellationToken);
+        var missing = new[] { from, to }.Distinct().Where(v => versions.All(h => h.Version != v)).ToList();
+        if (missing.Count > 0) return PromptDiffReport.Missing(name, versions.Count, missing);
+        await access.RecordAsync(reader, "prompts.diff",
+            new Dictionary<string, string> { ["prompt"] = name, ["from"] = $"{from}", ["to"] = $"{to}", ["via"] = via }, cancellationToken);
+        var older = versions.Single(v => v.Version == from);
+        var newer = versions.Single(v => v.Version == to);
+        return new PromptDiffReport(name, older, newer, PromptTextDiff.Compare(older.Template ?? "", newer.Template ?? ""), []);
+    }
+
+    private async Task<List<PromptVersionHistory>> VersionsAsync(string name, string read, CancellationToken cancellationToken)
+    {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var rows = await (
                 from entry in db.Entries.AsNoTracking()
@@ -31,8 +56,7 @@ public sealed class PromptHistoryService(IDbContextFactory<LedgerDbContext> fact
                 from content in contents.DefaultIfEmpty()
                 select new { entry.Sequence, entry.Envelope, Content = content == null ? null : content.Content })
             .ToListAsync(cancellationToken);
-        await access.RecordAsync(reader, "prompts.history", new Dictionary<string, string> { ["prompt"] = name, ["via"] = via }, cancellationToken);
-        return new PromptHistoryReport(name, Replay(name, rows.Select(r => (r.Sequence, r.Envelope, (byte[]?)r.Content)), "prompts.history"));
+        return Replay(name, rows.Select(r => (r.Sequence, r.Envelope, (byte[]?)r.Content)), read);
     }
 
     /// <summary>
