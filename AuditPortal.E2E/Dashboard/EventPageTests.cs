@@ -46,6 +46,13 @@ public sealed class EventPageTests(DashboardFixture fixture) : IAsyncLifetime
         Assert.Equal(0, dialogs);
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("event-detail");
+
+        // The stored bytes, for a reviewer who re-checks the leaf hash with their own tools.
+        await page.TestId("envelope-exact").Locator("summary").ClickAsync();
+        await Assertions.Expect(page.TestId("envelope-exact-text")).ToContainTextAsync($"\"sequence\":{sequence},");
+        await page.TestId("envelope-exact-text").ScrollIntoViewIfNeededAsync();
+        await page.AssertAccessibleAsync();
+        await page.ScreenshotAsync("event-detail-record");
         page.AssertNoConsoleErrors();
     }
 
