@@ -195,6 +195,25 @@ public sealed class EventPageTests : DashboardTestContext, IClassFixture<EventPa
         Assert.Equal([("events.view", "dashboard")], views.Where(v => v.Item1 == "events.view"));
     }
 
+    [Fact]
+    public async Task AViewTheLedgerCannotRecordIsNotShown()
+    {
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var portal = EventPagePortal.Start(ledger);
+        using var ingest = await EventPagePortal.ClientWithKeyAsync(portal, "unrecorded-page-bot");
+        var sequence = await EventPagePortal.PostAsync(ingest, Events.LlmCall("unrecordable", text: "a question nobody may read unrecorded"));
+        // The database refuses access events from now on (a full disk, a lost lock, an administrator's trigger).
+        await ledger.ExecuteAsync("CREATE TRIGGER refuse_access BEFORE INSERT ON ledger_entries WHEN NEW.type = 'access' " +
+            "BEGIN SELECT RAISE(ABORT, 'access events refused'); END");
+        UsePortal(portal);
+
+        var cut = Open(sequence.ToString());
+
+        cut.WaitForElement("[data-testid=event-not-recorded]", TimeSpan.FromSeconds(30));
+        Assert.Empty(cut.FindAll("[data-testid=message]"));
+        Assert.DoesNotContain("a question nobody may read unrecorded", cut.Markup);
+    }
+
     [Theory]
     [InlineData("abc", "event-bad-sequence")]
     [InlineData("-1", "event-bad-sequence")]
