@@ -31,6 +31,7 @@ public sealed class EventPageTests(DashboardFixture fixture) : IAsyncLifetime
         context.SetDefaultTimeout(60_000);
         await SignInAsync(context, fixture.Development, "Rita Reviewer");
         var page = await DashboardPage.OpenAsync(context, $"{fixture.Development.Url}/events/{sequence}");
+        await page.WaitUntilInteractiveAsync();
         var dialogs = 0;
         page.Page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
 
@@ -65,6 +66,7 @@ public sealed class EventPageTests(DashboardFixture fixture) : IAsyncLifetime
         await SignInAsync(context, _tampered, "Ada Admin");
 
         var page = await DashboardPage.OpenAsync(context, $"{_tampered.Url}/events/{sequence}");
+        await page.WaitUntilInteractiveAsync();
         await Assertions.Expect(page.TestId("proof-badge")).ToHaveAttributeAsync("data-status", "failed");
         await Assertions.Expect(page.TestId("proof-badge")).ToContainTextAsync("Leaf hash differs from the envelope");
         await Assertions.Expect(page.TestId("proof-badge")).ToContainTextAsync("Root mismatch");

@@ -86,7 +86,8 @@ public sealed partial class EventPage
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A proof the stored tree cannot answer (a node missing) is itself a finding: say so rather than fail the page.
+            // A proof the stored tree cannot answer (a node missing), or whose access the ledger cannot record: the
+            // event was already shown and recorded, so the badge says the inclusion is unverified rather than failing the page.
             LogProofFailed(Logger, _sequence, e);
             _proofError = e.Message;
         }
@@ -95,6 +96,6 @@ public sealed partial class EventPage
     [LoggerMessage(Level = LogLevel.Error, Message = "The view of event {Sequence} could not be recorded; the event was not shown")]
     private static partial void LogViewNotRecorded(ILogger logger, long sequence, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "The inclusion proof of event {Sequence} could not be computed from the stored tree")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The inclusion proof of event {Sequence} could not be obtained")]
     private static partial void LogProofFailed(ILogger logger, long sequence, Exception exception);
 }
