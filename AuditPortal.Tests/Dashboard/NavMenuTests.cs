@@ -15,17 +15,17 @@ public sealed class NavMenuTests : DashboardTestContext
 
         var links = RenderInteractive<NavMenu>().FindAll("a").Select(a => (a.TextContent.Trim(), a.GetAttribute("href"))).ToList();
 
-        Assert.Equal([("Overview", "/"), ("Integrity", "/integrity")], links);
+        Assert.Equal([("Overview", "/"), ("Timeline", "/timeline"), ("Integrity", "/integrity")], links);
     }
 
     [Fact]
-    public void AnAdminAlsoSeesTheApiKeysPage()
+    public void AnAdminAlsoSeesTheApiKeysPageAndTheAccessLog()
     {
         SignInAs(PortalRoles.Admin);
 
         var links = RenderInteractive<NavMenu>().FindAll("a").Select(a => (a.TextContent.Trim(), a.GetAttribute("href"))).ToList();
 
-        Assert.Equal([("Overview", "/"), ("Integrity", "/integrity"), ("API keys", "/admin/api-keys")], links);
+        Assert.Equal([("Overview", "/"), ("Timeline", "/timeline"), ("Integrity", "/integrity"), ("API keys", "/admin/api-keys"), ("Access log", "/access")], links);
     }
 
     [Fact]
