@@ -111,6 +111,21 @@ public sealed class TimelinePageTests : DashboardTestContext, IClassFixture<Time
     }
 
     [Fact]
+    public async Task LeavingThePageRunsNoSearch()
+    {
+        var reader = "leaving.reviewer@example.com";
+        SignInAs(PortalRoles.Reviewer, reader);
+        Open($"/timeline?application={TimelinePortal.Application}&limit=1");
+        var searches = await _portal.AccessesByAsync(reader);
+
+        // Following a row's link: the query parameters change to the next page's (none) just before the page goes.
+        Navigation.NavigateTo($"/events/{_portal.Calls[0].Sequence}");
+        await Task.Delay(500);
+
+        Assert.Equal(searches, await _portal.AccessesByAsync(reader));
+    }
+
+    [Fact]
     public void FiltersThatMatchNothingSaySoAndOfferToClearThem()
     {
         var cut = Open($"/timeline?application={TimelinePortal.Application}&model=no-such-model");

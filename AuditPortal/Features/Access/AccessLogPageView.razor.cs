@@ -64,7 +64,12 @@ public sealed partial class AccessLogPageView : IDisposable
         }
     }
 
-    protected override Task OnParametersSetAsync() => RendererInfo.IsInteractive ? ShowAsync() : Task.CompletedTask;
+    // Leaving the page changes its query parameters too (to the next page's, often none) just before the
+    // page goes: that must not run a search with no filters.
+    protected override Task OnParametersSetAsync() =>
+        RendererInfo.IsInteractive && OnThisPage() ? ShowAsync() : Task.CompletedTask;
+
+    private bool OnThisPage() => new Uri(Navigation.Uri).AbsolutePath == Navigation.ToAbsoluteUri("/access").AbsolutePath;
 
     private async Task ShowAsync()
     {

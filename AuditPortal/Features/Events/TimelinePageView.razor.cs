@@ -72,7 +72,12 @@ public sealed partial class TimelinePageView : IDisposable
         }
     }
 
-    protected override Task OnParametersSetAsync() => RendererInfo.IsInteractive ? ShowAsync() : Task.CompletedTask;
+    // Leaving the page changes its query parameters too (to the next page's, often none) just before the
+    // page goes: that must not run a search with no filters.
+    protected override Task OnParametersSetAsync() =>
+        RendererInfo.IsInteractive && OnThisPage() ? ShowAsync() : Task.CompletedTask;
+
+    private bool OnThisPage() => new Uri(Navigation.Uri).AbsolutePath == Navigation.ToAbsoluteUri("/timeline").AbsolutePath;
 
     /// <summary>Reads the URL and runs its search.</summary>
     private async Task ShowAsync()
