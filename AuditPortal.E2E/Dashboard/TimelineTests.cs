@@ -49,6 +49,11 @@ public sealed class TimelineTests(DashboardFixture fixture)
         await empty.ScreenshotAsync("timeline-empty");
         empty.AssertNoConsoleErrors();
 
+        // The access log is for Admins: a Reviewer's link to it ends on the no-access page.
+        var refused = await DashboardPage.OpenAsync(rita, $"{fixture.Development.Url}/access?actor=rita.reviewer@example.com");
+        Assert.Equal(403, refused.Response!.Status);
+        await Assertions.Expect(refused.Page.GetByRole(AriaRole.Heading, new() { Name = "No access" })).ToBeVisibleAsync();
+
         await using var ada = await fixture.NewContextAsync();
         await SignInAsync(ada, "Ada Admin");
         var access = await DashboardPage.OpenAsync(ada, $"{fixture.Development.Url}/access?actor=rita.reviewer@example.com");

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using AuditPortal.Components.EventFilters;
 using AuditPortal.Features.Access;
 using AuditPortal.Features.Ingestion;
