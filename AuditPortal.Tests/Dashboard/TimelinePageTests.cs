@@ -126,6 +126,21 @@ public sealed class TimelinePageTests : DashboardTestContext, IClassFixture<Time
     }
 
     [Fact]
+    public async Task PrerenderingShowsTheUrlsFiltersButLeavesTheSearchToTheCircuit()
+    {
+        var reader = "prerender.reviewer@example.com";
+        SignInAs(PortalRoles.Reviewer, reader);
+        Navigation.NavigateTo($"/timeline?application={TimelinePortal.Application}&model=gpt-4o");
+        Renderer.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+
+        var cut = Render<TimelinePageView>();
+
+        Assert.Equal("gpt-4o", Input(cut, "model").GetAttribute("value"));
+        Assert.Empty(cut.FindAll("[data-testid=timeline]"));
+        Assert.Equal(0, await _portal.AccessesByAsync(reader));
+    }
+
+    [Fact]
     public void FiltersThatMatchNothingSaySoAndOfferToClearThem()
     {
         var cut = Open($"/timeline?application={TimelinePortal.Application}&model=no-such-model");

@@ -49,6 +49,7 @@ public sealed partial class AccessLogPageView : IDisposable
     private bool _loading = true;
     private string? _failure;
     private string? _shownUrl;
+    private EventQuery _query = new();
 
     protected override async Task OnInitializedAsync()
     {
@@ -66,27 +67,20 @@ public sealed partial class AccessLogPageView : IDisposable
 
     // Leaving the page changes its query parameters too (to the next page's, often none) just before the
     // page goes: that must not run a search with no filters.
-    protected override Task OnParametersSetAsync() =>
-        RendererInfo.IsInteractive && OnThisPage() ? ShowAsync() : Task.CompletedTask;
+    // Prerendering shows the filters of the URL at once but leaves the search to the circuit.
+    protected override Task OnParametersSetAsync()
+    {
+        if (!OnThisPage()) return Task.CompletedTask;
+        if (RendererInfo.IsInteractive) return ShowAsync();
+        _loading = ReadUrl();
+        return Task.CompletedTask;
+    }
 
     private bool OnThisPage() => new Uri(Navigation.Uri).AbsolutePath == Navigation.ToAbsoluteUri("/access").AbsolutePath;
 
     private async Task ShowAsync()
     {
-        _shownUrl = Navigation.Uri;
-        var query = QueryHelpers.ParseQuery(new Uri(Navigation.Uri).Query);
-        _filters = EventFilterValues.FromQuery(query.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
-        _cursor = query.TryGetValue("cursor", out var cursor) ? cursor.ToString() : null;
-        _limit = query.TryGetValue("limit", out var limit) ? limit.ToString() : null;
-        var errors = new FieldErrors();
-        var parsed = EventQueryParser.Parse(query, errors);
-        foreach (var name in query.Keys.Where(NotForAccess.Contains)) errors.Add(name, "is not a filter of the access log (access events have none)");
-        var messages = errors.ToDictionary();
-        _fieldErrors = messages.Where(m => FieldNames.Contains(m.Key)).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
-        _otherErrors = [.. messages.Where(m => !FieldNames.Contains(m.Key)).SelectMany(m => m.Value.Select(v => (m.Key, v)))];
-        _failure = null;
-        _page = null;
-        if (errors.Any)
+        if (!ReadUrl())
         {
             _loading = false;
             return;
@@ -98,11 +92,11 @@ public sealed partial class AccessLogPageView : IDisposable
         _reading?.Dispose();
         var reading = _reading = new CancellationTokenSource();
         _loading = true;
-        var counting = parsed.Cursor is null && parsed.Text is null;
+        var counting = _query.Cursor is null && _query.Text is null;
         try
         {
             var user = (await AuthenticationState).User;
-            var page = await AccessLog.ReadAsync(parsed, ReadActor.From(user), "dashboard", reading.Token, withCount: counting);
+            var page = await AccessLog.ReadAsync(_query, ReadActor.From(user), "dashboard", reading.Token, withCount: counting);
             if (reading.IsCancellationRequested) return;
             _page = page;
             if (counting) (_count, _countFor) = (page.Count, filtersUrl);
@@ -120,6 +114,25 @@ public sealed partial class AccessLogPageView : IDisposable
         _loading = false;
     }
 
+    /// <summary>Shows the URL's filters and their errors; true when they can be searched.</summary>
+    private bool ReadUrl()
+    {
+        _shownUrl = Navigation.Uri;
+        var query = QueryHelpers.ParseQuery(new Uri(Navigation.Uri).Query);
+        _filters = EventFilterValues.FromQuery(query.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+        _cursor = query.TryGetValue("cursor", out var cursor) ? cursor.ToString() : null;
+        _limit = query.TryGetValue("limit", out var limit) ? limit.ToString() : null;
+        var errors = new FieldErrors();
+        _query = EventQueryParser.Parse(query, errors);
+        foreach (var name in query.Keys.Where(NotForAccess.Contains)) errors.Add(name, "is not a filter of the access log (access events have none)");
+        var messages = errors.ToDictionary();
+        _fieldErrors = messages.Where(m => FieldNames.Contains(m.Key)).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+        _otherErrors = [.. messages.Where(m => !FieldNames.Contains(m.Key)).SelectMany(m => m.Value.Select(v => (m.Key, v)))];
+        _failure = null;
+        _page = null;
+        return !errors.Any;
+    }
+
     private IEnumerable<KeyValuePair<string, string?>> LimitParameters() =>
         _limit is null ? [] : [new("limit", _limit)];
 
@@ -132,20 +145,20 @@ public sealed partial class AccessLogPageView : IDisposable
 
     private Task ClearAsync() => ApplyAsync(new EventFilterValues());
 
-    private void NextAsync()
+    private void NextPage()
     {
         if (_page?.Next is not { } next) return;
         _paging.Leaving(_cursor);
         Navigation.NavigateTo(_filters.ToUrl("/access", LimitParameters().Append(new("cursor", next.Encode()))));
     }
 
-    private void PreviousAsync()
+    private void PreviousPage()
     {
         if (_paging.Previous is not { } previous) return;
         Navigation.NavigateTo(_filters.ToUrl("/access", previous.Length == 0 ? LimitParameters() : LimitParameters().Append(new("cursor", previous))));
     }
 
-    private void NewestAsync() => Navigation.NavigateTo(_filters.ToUrl("/access", LimitParameters()));
+    private void NewestPage() => Navigation.NavigateTo(_filters.ToUrl("/access", LimitParameters()));
 
     private string StatusText
     {
