@@ -27,6 +27,10 @@ public sealed class TimelineTests(DashboardFixture fixture)
         Assert.Equal(gpt.Select(c => c.Sequence.ToString()), await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.sequence)"));
         await Assertions.Expect(page.TestId("filter-model").Locator("input").Or(page.Page.Locator("input[data-testid=filter-model]"))).ToHaveValueAsync("gpt-4o");
         await Assertions.Expect(page.TestId("timeline-status")).ToContainTextAsync($"{gpt.Count} shown of {gpt.Count} matching");
+        // Times are in the browser's zone, named in the header: the portal's own module asked the browser.
+        var zone = await page.Page.EvaluateAsync<string>("async () => (await import('./Features/Events/ViewerTime.razor.js')).timeZone()");
+        await Assertions.Expect(page.TestId("timeline").Locator("th").First)
+            .ToHaveTextAsync($"Occurred ({(zone is "UTC" or "Etc/UTC" ? "UTC" : zone)})");
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("timeline");
 
