@@ -1,180 +1,39 @@
 using AuditPortal.Components.EventFilters;
+using AuditPortal.Data.Ledger;
 using AuditPortal.Features.Events;
 using AuditPortal.Features.Ingestion;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
 
 namespace AuditPortal.Features.Access;
 
 /// <summary>
-/// The access log for Admins: the URL's query (the timeline's names, actor being the reader) read
-/// through <see cref="AccessLogService"/>, which records this reading too. Like the timeline, the
-/// URL alone holds the filters, and reads run only on the interactive circuit.
+/// The access log for Admins: the URL's filters (the timeline's names, actor being the reader) read
+/// through <see cref="AccessLogService"/>, which records this reading too (see <see cref="LedgerSearchPage{TResult}"/>).
 /// </summary>
-public sealed partial class AccessLogPageView : IDisposable
+public sealed partial class AccessLogPageView
 {
-    private static readonly HashSet<string> FieldNames = ["actor", "from", "to", "q"];
+    private static readonly HashSet<string> Fields = ["actor", "from", "to", "q"];
 
     /// <summary>Timeline filters an access event never has: asking for them would silently find nothing.</summary>
     private static readonly HashSet<string> NotForAccess = ["type", "application", "model", "prompt", "promptVersion", "includeContent"];
 
     [Inject] private AccessLogService AccessLog { get; set; } = default!;
-    [Inject] private FilterSuggestions SuggestionSource { get; set; } = default!;
-    [Inject] private ViewerTimeZone TimeZone { get; set; } = default!;
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
-    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
-    // Declared so that a new query string re-runs OnParametersSetAsync; the parser reads the URL itself.
-    [SupplyParameterFromQuery(Name = "actor")] public string? ActorParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "from")] public string? FromParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "to")] public string? ToParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "q")] public string? QParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "cursor")] public string? CursorParameter { get; set; }
-    [SupplyParameterFromQuery(Name = "limit")] public string? LimitParameter { get; set; }
+    protected override string PagePath => "/access";
+    protected override IReadOnlySet<string> FieldNames => Fields;
+    protected override string FailureText => "The access log could not be read";
 
-    private readonly PageCursors _paging = new();
-    private CancellationTokenSource? _reading;
-
-    private EventFilterValues _filters = new();
-    private IReadOnlyDictionary<string, string[]> _fieldErrors = new Dictionary<string, string[]>();
-    private List<(string Name, string Message)> _otherErrors = [];
-    private FilterValues _suggestions = FilterValues.None;
-    private TimeZoneInfo _zone = TimeZoneInfo.Utc;
-    private AccessLogPage? _page;
-    private string? _cursor;
-    private string? _limit;
-    private long? _count;
-    private string? _countFor;
-    private bool _loading = true;
-    private string? _failure;
-    private string? _shownUrl;
-    private EventQuery _query = new();
-
-    protected override async Task OnInitializedAsync()
+    protected override void Check(IReadOnlyDictionary<string, StringValues> query, FieldErrors errors)
     {
-        if (!RendererInfo.IsInteractive) return;
-        _zone = await TimeZone.GetAsync();
-        try
-        {
-            _suggestions = await SuggestionSource.ReadAsync(CancellationToken.None);
-        }
-        catch (Exception)
-        {
-            // Suggestions are a help, not the page: without them every filter can still be typed.
-        }
-    }
-
-    // Leaving the page changes its query parameters too (to the next page's, often none) just before the
-    // page goes: that must not run a search with no filters.
-    // Prerendering shows the filters of the URL at once but leaves the search to the circuit.
-    protected override Task OnParametersSetAsync()
-    {
-        if (!OnThisPage()) return Task.CompletedTask;
-        if (RendererInfo.IsInteractive) return ShowAsync();
-        _loading = ReadUrl();
-        return Task.CompletedTask;
-    }
-
-    private bool OnThisPage() => new Uri(Navigation.Uri).AbsolutePath == Navigation.ToAbsoluteUri("/access").AbsolutePath;
-
-    private async Task ShowAsync()
-    {
-        if (!ReadUrl())
-        {
-            _loading = false;
-            return;
-        }
-
-        var filtersUrl = _filters.ToUrl("/access", LimitParameters());
-        _paging.Arrived(filtersUrl, _cursor);
-        _reading?.Cancel();
-        _reading?.Dispose();
-        var reading = _reading = new CancellationTokenSource();
-        _loading = true;
-        var counting = _query.Cursor is null && _query.Text is null;
-        try
-        {
-            var user = (await AuthenticationState).User;
-            var page = await AccessLog.ReadAsync(_query, ReadActor.From(user), "dashboard", reading.Token, withCount: counting);
-            if (reading.IsCancellationRequested) return;
-            _page = page;
-            if (counting) (_count, _countFor) = (page.Count, filtersUrl);
-            else if (_countFor != filtersUrl) (_count, _countFor) = (null, null);
-        }
-        catch (OperationCanceledException) when (reading.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception e)
-        {
-            // A reading of the log that cannot itself be recorded is not shown.
-            _failure = $"The access log could not be read: {e.Message}";
-        }
-        _loading = false;
-    }
-
-    /// <summary>Shows the URL's filters and their errors; true when they can be searched.</summary>
-    private bool ReadUrl()
-    {
-        _shownUrl = Navigation.Uri;
-        var query = QueryHelpers.ParseQuery(new Uri(Navigation.Uri).Query);
-        _filters = EventFilterValues.FromQuery(query.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
-        _cursor = query.TryGetValue("cursor", out var cursor) ? cursor.ToString() : null;
-        _limit = query.TryGetValue("limit", out var limit) ? limit.ToString() : null;
-        var errors = new FieldErrors();
-        _query = EventQueryParser.Parse(query, errors);
         foreach (var name in query.Keys.Where(NotForAccess.Contains)) errors.Add(name, "is not a filter of the access log (access events have none)");
-        var messages = errors.ToDictionary();
-        _fieldErrors = messages.Where(m => FieldNames.Contains(m.Key)).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
-        _otherErrors = [.. messages.Where(m => !FieldNames.Contains(m.Key)).SelectMany(m => m.Value.Select(v => (m.Key, v)))];
-        _failure = null;
-        _page = null;
-        return !errors.Any;
     }
 
-    private IEnumerable<KeyValuePair<string, string?>> LimitParameters() =>
-        _limit is null ? [] : [new("limit", _limit)];
+    protected override Task<AccessLogPage> ReadAsync(EventQuery query, ActorRef reader, bool withCount, CancellationToken cancellationToken) =>
+        AccessLog.ReadAsync(query, reader, "dashboard", cancellationToken, withCount);
 
-    private async Task ApplyAsync(EventFilterValues filters)
-    {
-        var url = filters.ToUrl("/access", LimitParameters());
-        if (Navigation.ToAbsoluteUri(url).ToString() == _shownUrl) await ShowAsync();
-        else Navigation.NavigateTo(url);
-    }
+    protected override EventCursor? NextOf(AccessLogPage result) => result.Next;
+    protected override long? CountOf(AccessLogPage result) => result.Count;
 
-    private Task ClearAsync() => ApplyAsync(new EventFilterValues());
-
-    private void NextPage()
-    {
-        if (_page?.Next is not { } next) return;
-        _paging.Leaving(_cursor);
-        Navigation.NavigateTo(_filters.ToUrl("/access", LimitParameters().Append(new("cursor", next.Encode()))));
-    }
-
-    private void PreviousPage()
-    {
-        if (_paging.Previous is not { } previous) return;
-        Navigation.NavigateTo(_filters.ToUrl("/access", previous.Length == 0 ? LimitParameters() : LimitParameters().Append(new("cursor", previous))));
-    }
-
-    private void NewestPage() => Navigation.NavigateTo(_filters.ToUrl("/access", LimitParameters()));
-
-    private string StatusText
-    {
-        get
-        {
-            if (_loading) return "Reading…";
-            if (_page is null) return "";
-            var page = _cursor is null ? "Newest accesses" : _paging.Before > 0 ? $"Page {_paging.Before + 1}" : "Older accesses";
-            var shown = $"{_page.Entries.Count:N0} shown";
-            return _count is { } count ? $"{page} · {shown} of {count:N0} matching" : $"{page} · {shown}";
-        }
-    }
-
-    public void Dispose()
-    {
-        _reading?.Cancel();
-        _reading?.Dispose();
-    }
+    private string StatusText => Status(Result?.Entries.Count ?? 0, "Newest accesses", "Older accesses", "Reading…");
 }
