@@ -15,17 +15,17 @@ public sealed class NavMenuTests : DashboardTestContext
 
         var links = RenderInteractive<NavMenu>().FindAll("a").Select(a => (a.TextContent.Trim(), a.GetAttribute("href"))).ToList();
 
-        Assert.Equal([("Overview", "/"), ("Prompts", "/prompts"), ("Integrity", "/integrity")], links);
+        Assert.Equal([("Overview", "/"), ("Timeline", "/timeline"), ("Prompts", "/prompts"), ("Integrity", "/integrity")], links);
     }
 
     [Fact]
-    public void AnAdminAlsoSeesTheApiKeysPage()
+    public void AnAdminAlsoSeesTheApiKeysPageAndTheAccessLog()
     {
         SignInAs(PortalRoles.Admin);
 
         var links = RenderInteractive<NavMenu>().FindAll("a").Select(a => (a.TextContent.Trim(), a.GetAttribute("href"))).ToList();
 
-        Assert.Equal([("Overview", "/"), ("Prompts", "/prompts"), ("Integrity", "/integrity"), ("API keys", "/admin/api-keys")], links);
+        Assert.Equal([("Overview", "/"), ("Timeline", "/timeline"), ("Prompts", "/prompts"), ("Integrity", "/integrity"), ("API keys", "/admin/api-keys"), ("Access log", "/access")], links);
     }
 
     [Fact]

@@ -27,6 +27,8 @@ public sealed class PageAuthorizationTests
     [InlineData("/")]
     [InlineData("/integrity")]
     [InlineData("/admin/api-keys")]
+    [InlineData("/timeline")]
+    [InlineData("/access")]
     public async Task APageRequestWithoutASessionStartsTheSignIn(string path)
     {
         await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);

@@ -1,4 +1,5 @@
 using AuditPortal.Features.Account;
+using AuditPortal.Features.Events;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Overview;
 using MudBlazor.Services;
@@ -18,6 +19,9 @@ public static class DashboardComposition
         builder.Services.AddSingleton<ActivityStatistics>();
         builder.Services.AddSingleton<IntegrityStatus>();
         builder.Services.AddSingleton<VerificationRuns>();
+        builder.Services.AddSingleton<FilterSuggestions>();
+        // Scoped: one per circuit, so each viewer's browser is asked once.
+        builder.Services.AddScoped<ViewerTimeZone>();
         // An unpublished build outside Development would answer 500 for MudBlazor's css and js.
         builder.WebHost.UseStaticWebAssets();
         return builder;
