@@ -17,6 +17,7 @@ public static class DashboardComposition
         builder.Services.AddSharedCookieKeys();
         builder.Services.AddSingleton<LedgerSummary>();
         builder.Services.AddSingleton<ActivityStatistics>();
+        builder.Services.AddHostedService<ActivityWarmUp>();
         builder.Services.AddSingleton<IntegrityStatus>();
         builder.Services.AddSingleton<VerificationRuns>();
         builder.Services.AddSingleton<FilterSuggestions>();
