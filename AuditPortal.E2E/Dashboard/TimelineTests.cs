@@ -57,6 +57,7 @@ public sealed class TimelineTests(DashboardFixture fixture)
         var refused = await DashboardPage.OpenAsync(rita, $"{fixture.Development.Url}/access?actor=rita.reviewer@example.com");
         Assert.Equal(403, refused.Response!.Status);
         await Assertions.Expect(refused.Page.GetByRole(AriaRole.Heading, new() { Name = "No access" })).ToBeVisibleAsync();
+        await Assertions.Expect(refused.TestId("no-access-role")).ToContainTextAsync("with the role Reviewer. This page needs a higher role");
 
         await using var ada = await fixture.NewContextAsync();
         await SignInAsync(ada, "Ada Admin");

@@ -112,6 +112,23 @@ public sealed class TimelinePageTests : DashboardTestContext, IClassFixture<Time
     }
 
     [Fact]
+    public async Task ARenderWithoutANavigationNeitherSearchesAgainNorClearsWhatIsBeingTyped()
+    {
+        var reader = "rerender.reviewer@example.com";
+        SignInAs(PortalRoles.Reviewer, reader);
+        var cut = Open($"/timeline?application={TimelinePortal.Application}");
+        var searches = await _portal.AccessesByAsync(reader);
+        Input(cut, "q").Input("half-typed");
+
+        // What a layout re-render does: the page's parameters are set again, the URL unchanged.
+        await cut.InvokeAsync(() => cut.Instance.SetParametersAsync(ParameterView.Empty));
+        await Task.Delay(500);
+
+        Assert.Equal(searches, await _portal.AccessesByAsync(reader));
+        Assert.Equal("half-typed", Input(cut, "q").GetAttribute("value"));
+    }
+
+    [Fact]
     public async Task LeavingThePageRunsNoSearch()
     {
         var reader = "leaving.reviewer@example.com";

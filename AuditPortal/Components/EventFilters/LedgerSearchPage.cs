@@ -95,6 +95,9 @@ public abstract class LedgerSearchPage<TResult> : ComponentBase, IDisposable whe
     protected override Task OnParametersSetAsync()
     {
         if (new Uri(Navigation.Uri).AbsolutePath != Navigation.ToAbsoluteUri(PagePath).AbsolutePath) return Task.CompletedTask;
+        // A re-render of the layout sets the page's parameters again without a navigation: the URL's search
+        // has run already, and running it again would log a second access and reset what is being typed.
+        if (RendererInfo.IsInteractive && Navigation.Uri == _shownUrl) return Task.CompletedTask;
         if (RendererInfo.IsInteractive) return ShowAsync();
         Loading = ReadUrl();
         return Task.CompletedTask;
