@@ -13,6 +13,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace AuditPortal.E2E.Infrastructure;
 
@@ -24,19 +25,38 @@ public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("auditportal-e2e-").FullName;
     private readonly IdentityProvider? _idp;
+    private readonly string? _postgres;
 
-    private PortalServer(IdentityProvider? idp)
+    private PortalServer(IdentityProvider? idp, string? postgres = null)
     {
         _idp = idp;
+        _postgres = postgres;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
     }
 
     public string Url { get; private set; } = "";
     public string DatabaseFile => Path.Combine(_folder, "ledger.db");
 
-    public static async Task<PortalServer> StartAsync(IdentityProvider? idp)
+    /// <summary>A Development-sign-in portal on a fresh database of the PostgreSQL server scripts/test.sh started.</summary>
+    public static async Task<PortalServer> StartOnPostgresAsync()
     {
-        var portal = new PortalServer(idp);
+        var server = Environment.GetEnvironmentVariable("AUDITPORTAL_TEST_POSTGRES")
+            ?? throw new InvalidOperationException("AUDITPORTAL_TEST_POSTGRES is not set: run the browser tests through scripts/test.sh, which starts PostgreSQL.");
+        var name = "ap_e2e_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return await StartAsync(new PortalServer(null, new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString()));
+    }
+
+    public static Task<PortalServer> StartAsync(IdentityProvider? idp) => StartAsync(new PortalServer(idp));
+
+    private static async Task<PortalServer> StartAsync(PortalServer portal)
+    {
+        var idp = portal._idp;
         portal.StartServer();
         portal.Url = portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         if (idp is not null) await idp.RegisterPortalAsync(portal.Url);
@@ -46,7 +66,15 @@ public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.UseSetting("AuditPortal:Database:ConnectionString", $"Data Source={DatabaseFile}");
+        if (_postgres is null)
+        {
+            builder.UseSetting("AuditPortal:Database:ConnectionString", $"Data Source={DatabaseFile}");
+        }
+        else
+        {
+            builder.UseSetting("AuditPortal:Database:Provider", "Postgres");
+            builder.UseSetting("AuditPortal:Database:ConnectionString", _postgres);
+        }
         builder.UseSetting("AuditPortal:Signing:KeyFile", Path.Combine(_folder, "signing.key"));
         builder.UseSetting("AuditPortal:Signing:Origin", "e2e.example/auditportal");
         builder.UseSetting("AuditPortal:Anchors:Directory", Path.Combine(_folder, "anchors"));
