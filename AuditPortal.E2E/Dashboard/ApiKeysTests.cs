@@ -14,7 +14,7 @@ public sealed class ApiKeysTests(DashboardFixture fixture)
     public async Task AnAdminCreatesAKeyCopiesItUsesItAndRevokesIt()
     {
         await using var context = await fixture.NewContextAsync();
-        await SignInAsAdaAsync(context);
+        await fixture.Development.SignInAsync(context, "Ada Admin");
         var page = await DashboardPage.OpenAsync(context, fixture.Development.Url + "/admin/api-keys");
         await page.WaitUntilInteractiveAsync();
 
@@ -44,16 +44,6 @@ public sealed class ApiKeysTests(DashboardFixture fixture)
         await Assertions.Expect(page.TestId("key-row-e2e-auditor").GetByTestId("revoked-by")).ToHaveTextAsync("ada.admin@example.com");
         Assert.Equal(401, await ReadEventsStatusAsync(context, copied));
         page.AssertNoConsoleErrors();
-    }
-
-    /// <summary>Development sign-in on a page of its own, so the page under test starts with a clean console.</summary>
-    private async Task SignInAsAdaAsync(IBrowserContext context)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(fixture.Development.Url + "/account/signin");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Ada Admin" }).ClickAsync();
-        await page.WaitForURLAsync(fixture.Development.Url + "/");
-        await page.CloseAsync();
     }
 
     private async Task<int> ReadEventsStatusAsync(IBrowserContext context, string key) =>

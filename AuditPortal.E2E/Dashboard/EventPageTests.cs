@@ -29,7 +29,7 @@ public sealed class EventPageTests(DashboardFixture fixture) : IAsyncLifetime
             ViewportSize = new() { Width = 1440, Height = 900 }, TimezoneId = "Europe/Berlin",
         });
         context.SetDefaultTimeout(60_000);
-        await SignInAsync(context, fixture.Development, "Rita Reviewer");
+        await fixture.Development.SignInAsync(context, "Rita Reviewer");
         var page = await DashboardPage.OpenAsync(context, $"{fixture.Development.Url}/events/{sequence}");
         await page.WaitUntilInteractiveAsync();
         var dialogs = 0;
@@ -63,7 +63,7 @@ public sealed class EventPageTests(DashboardFixture fixture) : IAsyncLifetime
         var sequence = await _tampered.IngestCallAsync("e2e-tampered", "Is hail damage covered?", "Yes, under section 7.");
         await _tampered.EditEnvelopeAsync(sequence, "\"model\":\"gpt-4o\"", "\"model\":\"gpt-3.5\"");
         await using var context = await fixture.NewContextAsync();
-        await SignInAsync(context, _tampered, "Ada Admin");
+        await _tampered.SignInAsync(context, "Ada Admin");
 
         var page = await DashboardPage.OpenAsync(context, $"{_tampered.Url}/events/{sequence}");
         await page.WaitUntilInteractiveAsync();
@@ -80,15 +80,5 @@ public sealed class EventPageTests(DashboardFixture fixture) : IAsyncLifetime
         await integrity.TestId("run-verification").ClickAsync();
         await Assertions.Expect(integrity.TestId("verification-first-failure")).ToContainTextAsync($"first bad sequence {sequence}:");
         integrity.AssertNoConsoleErrors();
-    }
-
-    /// <summary>Development sign-in on a page of its own, so the page under test starts with a clean console.</summary>
-    private static async Task SignInAsync(IBrowserContext context, PortalServer portal, string person)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(portal.Url + "/account/signin");
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in as {person}" }).ClickAsync();
-        await page.WaitForURLAsync(portal.Url + "/");
-        await page.CloseAsync();
     }
 }

@@ -25,7 +25,7 @@ public sealed class PostgresPortalTests(DashboardFixture fixture) : IAsyncLifeti
     public async Task AReviewerFollowsTheTimelineToAVerifiedEventAndTheAdminSeesItInTheAccessLog()
     {
         await using var rita = await fixture.NewContextAsync();
-        await SignInAsync(rita, "Rita Reviewer");
+        await _portal.SignInAsync(rita, "Rita Reviewer");
         var timeline = await DashboardPage.OpenAsync(rita, _portal.Url + "/timeline?application=support-bot&model=gpt-4o");
         await timeline.WaitUntilInteractiveAsync();
 
@@ -44,19 +44,10 @@ public sealed class PostgresPortalTests(DashboardFixture fixture) : IAsyncLifeti
         timeline.AssertNoConsoleErrors();
 
         await using var ada = await fixture.NewContextAsync();
-        await SignInAsync(ada, "Ada Admin");
+        await _portal.SignInAsync(ada, "Ada Admin");
         var access = await DashboardPage.OpenAsync(ada, _portal.Url + "/access?actor=rita.reviewer@example.com");
         await access.WaitUntilInteractiveAsync();
         await Assertions.Expect(access.TestId("access-row").Filter(new() { HasText = $"Viewed event #{sequence}" })).ToHaveCountAsync(1);
         access.AssertNoConsoleErrors();
-    }
-
-    private async Task SignInAsync(IBrowserContext context, string person)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(_portal.Url + "/account/signin");
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in as {person}" }).ClickAsync();
-        await page.WaitForURLAsync(_portal.Url + "/");
-        await page.CloseAsync();
     }
 }

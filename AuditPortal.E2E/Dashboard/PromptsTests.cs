@@ -15,7 +15,7 @@ public sealed class PromptsTests(DashboardFixture fixture)
     {
         var name = await fixture.Development.SeedPromptAsync();
         await using var context = await fixture.NewContextAsync();
-        await SignInAsRitaAsync(context);
+        await fixture.Development.SignInAsync(context, "Rita Reviewer");
 
         var list = await DashboardPage.OpenAsync(context, fixture.Development.Url + "/prompts");
         await list.WaitUntilInteractiveAsync();
@@ -62,15 +62,5 @@ public sealed class PromptsTests(DashboardFixture fixture)
         await diff.AssertAccessibleAsync();
         await diff.ScreenshotAsync("prompt-diff-inline");
         diff.AssertNoConsoleErrors();
-    }
-
-    /// <summary>Development sign-in on a page of its own, so the pages under test start with a clean console.</summary>
-    private async Task SignInAsRitaAsync(IBrowserContext context)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(fixture.Development.Url + "/account/signin");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Rita Reviewer" }).ClickAsync();
-        await page.WaitForURLAsync(fixture.Development.Url + "/");
-        await page.CloseAsync();
     }
 }

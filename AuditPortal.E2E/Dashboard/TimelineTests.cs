@@ -18,7 +18,7 @@ public sealed class TimelineTests(DashboardFixture fixture)
         var gpt = seeded.Calls.Where(c => c.Model == "gpt-4o").OrderByDescending(c => c.Sequence).ToList();
 
         await using var rita = await fixture.NewContextAsync();
-        await SignInAsync(rita, "Rita Reviewer");
+        await fixture.Development.SignInAsync(rita, "Rita Reviewer");
         var page = await DashboardPage.OpenAsync(rita, $"{fixture.Development.Url}/timeline?application={seeded.Application}&model=gpt-4o");
         await page.WaitUntilInteractiveAsync();
 
@@ -60,7 +60,7 @@ public sealed class TimelineTests(DashboardFixture fixture)
         await Assertions.Expect(refused.TestId("no-access-role")).ToContainTextAsync("with the role Reviewer. This page needs a higher role");
 
         await using var ada = await fixture.NewContextAsync();
-        await SignInAsync(ada, "Ada Admin");
+        await fixture.Development.SignInAsync(ada, "Ada Admin");
         var access = await DashboardPage.OpenAsync(ada, $"{fixture.Development.Url}/access?actor=rita.reviewer@example.com");
         await access.WaitUntilInteractiveAsync();
         var ritas = access.TestId("access-row").Filter(new() { HasText = seeded.Application });
@@ -70,15 +70,5 @@ public sealed class TimelineTests(DashboardFixture fixture)
         await access.AssertAccessibleAsync();
         await access.ScreenshotAsync("access-log");
         access.AssertNoConsoleErrors();
-    }
-
-    /// <summary>Development sign-in on a page of its own, so the page under test starts with a clean console.</summary>
-    private async Task SignInAsync(IBrowserContext context, string person)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(fixture.Development.Url + "/account/signin");
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in as {person}" }).ClickAsync();
-        await page.WaitForURLAsync(fixture.Development.Url + "/");
-        await page.CloseAsync();
     }
 }
