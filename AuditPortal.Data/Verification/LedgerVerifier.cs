@@ -33,9 +33,11 @@ public sealed class LedgerVerifier
         _requireAnchors = requireAnchors;
     }
 
-    public async Task<VerificationResult> VerifyAsync(LedgerDbContext db, CancellationToken cancellationToken = default)
+    /// <param name="progress">Told how many entries are checked after each chunk (for a progress bar).</param>
+    public async Task<VerificationResult> VerifyAsync(LedgerDbContext db, CancellationToken cancellationToken = default,
+        IProgress<long>? progress = null)
     {
-        var run = new Run(this);
+        var run = new Run(this, progress);
         // Anchor files first: each is written after its checkpoint row commits, so every anchor read
         // here is covered by the snapshot that starts next, however busy the portal is.
         var anchors = _anchors?.ReadAll().ToList();
@@ -59,7 +61,7 @@ public sealed class LedgerVerifier
         return result with { Failures = [.. result.Failures, .. derivedState] };
     }
 
-    private sealed class Run(LedgerVerifier owner)
+    private sealed class Run(LedgerVerifier owner, IProgress<long>? progress)
     {
         private readonly List<VerificationFailure> _failures = [];
         private readonly CompactRange _tree = new();
@@ -189,6 +191,7 @@ public sealed class LedgerVerifier
                     for (var i = 0; i < current.Chunk.Entries.Count && !_stopped; i++)
                         CheckEntry(current.Chunk.Entries[i], current.Computed[i], recomputedNodes);
                     CompareNodes(current.Chunk.Nodes, recomputedNodes);
+                    progress?.Report(Position);
                 }
             }
             finally

@@ -27,9 +27,14 @@ public sealed class LargeLedgerVerificationTests
         File.WriteAllText(ledger.KeyFile, signer.ToPrivateKeyText());
         await AppendAsync(ledger, signer);
 
-        var intact = await VerifyAsync(ledger, signer);
+        var reported = new List<long>();
+        var intact = await VerifyAsync(ledger, signer, new CollectingProgress(reported));
         Assert.True(intact.Intact, intact.FirstFailure?.ToString());
         Assert.Equal(Entries, intact.Entries);
+        // One report per chunk, rising to every entry: what the integrity page's progress bar shows.
+        Assert.True(reported.Count >= 3, string.Join(", ", reported));
+        Assert.Equal(reported.Order(), reported);
+        Assert.Equal(Entries, reported[^1]);
 
         var attacker = new Attacker(ledger);
         await attacker.DisableTriggersAsync();
@@ -69,9 +74,15 @@ public sealed class LargeLedgerVerificationTests
         Content = CanonicalJson.Serialize(new JsonObject { ["note"] = $"entry {n}" }),
     };
 
-    private static async Task<VerificationResult> VerifyAsync(TestLedger ledger, NoteSigner signer)
+    private static async Task<VerificationResult> VerifyAsync(TestLedger ledger, NoteSigner signer, IProgress<long>? progress = null)
     {
         await using var db = ledger.OpenContext();
-        return await new LedgerVerifier([signer.Verifier], new AnchorDirectory(ledger.AnchorDirectory)).VerifyAsync(db, TestContext.Current.CancellationToken);
+        return await new LedgerVerifier([signer.Verifier], new AnchorDirectory(ledger.AnchorDirectory))
+            .VerifyAsync(db, TestContext.Current.CancellationToken, progress);
+    }
+
+    private sealed class CollectingProgress(List<long> reported) : IProgress<long>
+    {
+        public void Report(long value) => reported.Add(value);
     }
 }

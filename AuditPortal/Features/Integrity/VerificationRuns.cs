@@ -41,8 +41,15 @@ public sealed partial class VerificationRuns(IDbContextFactory<LedgerDbContext> 
         try
         {
             await using var db = await factory.CreateDbContextAsync(stopping);
+            run.Total = await TreeReader.TreeSizeAsync(db, stopping);
+            Changed?.Invoke();
             var verifier = new LedgerVerifier([keys.Signer.Verifier], new AnchorDirectory(location.AnchorDirectory), location.Origin);
-            run.Complete(await verifier.VerifyAsync(db, stopping), null, time.GetUtcNow());
+            var progress = new InlineProgress(checkedSoFar =>
+            {
+                run.Checked = checkedSoFar;
+                Changed?.Invoke();
+            });
+            run.Complete(await verifier.VerifyAsync(db, stopping, progress), null, time.GetUtcNow());
         }
         catch (Exception e)
         {
@@ -54,6 +61,12 @@ public sealed partial class VerificationRuns(IDbContextFactory<LedgerDbContext> 
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A verification run started from the dashboard could not complete")]
     private static partial void LogFailed(ILogger logger, Exception exception);
+
+    /// <summary>Reports on the verifier's own thread (Progress&lt;T&gt; would queue reports to the thread pool, out of order).</summary>
+    private sealed class InlineProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
 }
 
 public sealed class VerificationRun(string startedBy, DateTimeOffset startedAt)
@@ -65,6 +78,10 @@ public sealed class VerificationRun(string startedBy, DateTimeOffset startedAt)
     /// <summary>Why the run could not check the ledger (not a finding about the ledger).</summary>
     public string? Error { get; private set; }
     public bool Finished => FinishedAt is not null;
+    /// <summary>Entries in the ledger when the run began; null until it has looked.</summary>
+    public long? Total { get; internal set; }
+    /// <summary>Entries checked so far (the entry stage; the read models and the search index follow it).</summary>
+    public long Checked { get; internal set; }
 
     internal void Complete(VerificationResult? result, string? error, DateTimeOffset at)
     {
