@@ -1,4 +1,3 @@
-using AuditPortal.Components;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Features.Access;
@@ -25,7 +24,6 @@ public sealed class AccessLogPageTests : DashboardTestContext, IClassFixture<Tim
         Services.AddSingleton(portal.Portal.Services.GetRequiredService<AccessLogService>());
         Services.AddSingleton(portal.Portal.Services.GetRequiredService<FilterSuggestions>());
         Services.AddSingleton(TimeProvider.System);
-        Services.AddScoped<ViewerTimeZone>();
     }
 
     [Theory]

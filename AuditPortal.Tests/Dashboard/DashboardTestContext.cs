@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AuditPortal.Components;
 using AuditPortal.Features.Account;
 using Bunit;
 using Microsoft.AspNetCore.Authorization;
@@ -28,6 +29,7 @@ public abstract class DashboardTestContext : BunitContext
         Services.AddSingleton<IAuthorizationPolicyProvider, DefaultAuthorizationPolicyProvider>();
         Services.AddCascadingAuthenticationState();
         Services.AddSingleton<AuthenticationStateProvider>(_authentication);
+        Services.AddScoped<ViewerTimeZone>();
         SignInAs(null);
     }
 

@@ -1,4 +1,3 @@
-using AuditPortal.Components;
 using AuditPortal.Components.EventFilters;
 using AuditPortal.Features.Account;
 using AuditPortal.Features.Events;
@@ -20,7 +19,6 @@ public sealed class TimelinePageTests : DashboardTestContext, IClassFixture<Time
         Services.AddSingleton(portal.Portal.Services.GetRequiredService<TimelineService>());
         Services.AddSingleton(portal.Portal.Services.GetRequiredService<FilterSuggestions>());
         Services.AddSingleton(TimeProvider.System);
-        Services.AddScoped<ViewerTimeZone>();
         SignInAs(PortalRoles.Reviewer, Reviewer);
     }
 
@@ -207,8 +205,9 @@ public sealed class TimelinePageTests : DashboardTestContext, IClassFixture<Time
         cut.Find("input[data-testid=column-model], [data-testid=column-model] input").Change(false);
         cut.Find("input[data-testid=column-id], [data-testid=column-id] input").Change(true);
 
-        Assert.Empty(cut.FindAll("td[data-column=model]"));
-        Assert.Equal(["tl-7", "tl-6"], cut.FindAll("td[data-column=id]").Select(td => td.TextContent));
+        // MudBlazor's checkbox hands the change on asynchronously: on a loaded machine the render can come later.
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("td[data-column=model]")), Wait);
+        cut.WaitForAssertion(() => Assert.Equal(["tl-7", "tl-6"], cut.FindAll("td[data-column=id]").Select(td => td.TextContent)), Wait);
     }
 
     [Fact]

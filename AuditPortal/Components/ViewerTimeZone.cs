@@ -17,7 +17,7 @@ public sealed class ViewerTimeZone(IJSRuntime js)
     public static string Label(TimeZoneInfo zone) => zone == TimeZoneInfo.Utc || zone.Id is "Etc/UTC" or "UTC" ? "UTC" : zone.Id;
 
     /// <returns>The browser's zone, or UTC when it cannot be asked (no circuit yet) or names a zone this server does not know.</returns>
-    public static async Task<TimeZoneInfo> ResolveAsync(IJSRuntime js)
+    private static async Task<TimeZoneInfo> ResolveAsync(IJSRuntime js)
     {
         try
         {

@@ -7,7 +7,6 @@ using AuditPortal.Features.Ledger;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
-using Microsoft.JSInterop;
 
 namespace AuditPortal.Features.Events;
 
@@ -28,7 +27,7 @@ public sealed partial class EventPage
     [Inject] private SigningKeyHolder Keys { get; set; } = default!;
     [Inject] private LedgerLocation Location { get; set; } = default!;
     [Inject] private IOptions<PortalOptions> Options { get; set; } = default!;
-    [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private ViewerTimeZone TimeZone { get; set; } = default!;
     [Inject] private ILogger<EventPage> Logger { get; set; } = default!;
 
     private PageState _state = PageState.Loading;
@@ -57,7 +56,7 @@ public sealed partial class EventPage
             return;
         }
         _state = PageState.Loading;
-        _zone = await ViewerTimeZone.ResolveAsync(JS);
+        _zone = await TimeZone.GetAsync();
 
         var reader = ReadActor.From((await AuthenticationState).User);
         try
