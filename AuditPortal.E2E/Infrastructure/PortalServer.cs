@@ -26,11 +26,13 @@ public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
     private readonly string _folder = Directory.CreateTempSubdirectory("auditportal-e2e-").FullName;
     private readonly IdentityProvider? _idp;
     private readonly string? _postgres;
+    private readonly bool _demo;
 
-    private PortalServer(IdentityProvider? idp, string? postgres = null)
+    private PortalServer(IdentityProvider? idp, string? postgres = null, bool demo = false)
     {
         _idp = idp;
         _postgres = postgres;
+        _demo = demo;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
     }
 
@@ -53,6 +55,23 @@ public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
     }
 
     public static Task<PortalServer> StartAsync(IdentityProvider? idp) => StartAsync(new PortalServer(idp));
+
+    /// <summary>
+    /// A Development-sign-in portal as `dotnet run --project AuditPortal` starts it: the demo data set
+    /// loads into the empty ledger on first run. Returns once a checkpoint covers all of it.
+    /// </summary>
+    public static async Task<PortalServer> StartWithDemoAsync(int demoEvents)
+    {
+        var portal = await StartAsync(new PortalServer(null, demo: true));
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            await using var db = portal.Services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContext();
+            if (await db.Checkpoints.AnyAsync(c => c.TreeSize >= demoEvents)) return portal;
+            await Task.Delay(100);
+        }
+        await portal.DisposeAsync();
+        throw new TimeoutException($"the demo data ({demoEvents} events) did not load within two minutes");
+    }
 
     private static async Task<PortalServer> StartAsync(PortalServer portal)
     {
@@ -79,7 +98,7 @@ public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
         builder.UseSetting("AuditPortal:Signing:Origin", "e2e.example/auditportal");
         builder.UseSetting("AuditPortal:Anchors:Directory", Path.Combine(_folder, "anchors"));
         builder.UseSetting("AuditPortal:Checkpoints:Interval", "00:00:00.2");
-        builder.UseSetting("AuditPortal:Demo:LoadOnFirstRun", "false");
+        builder.UseSetting("AuditPortal:Demo:LoadOnFirstRun", _demo ? "true" : "false");
         if (_idp is null)
         {
             builder.UseSetting("AuditPortal:Authentication:Mode", "Development");

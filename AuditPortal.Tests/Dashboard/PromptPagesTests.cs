@@ -1,3 +1,4 @@
+using AuditPortal.Features.Access;
 using System.Text.Json.Nodes;
 using AngleSharp.Dom;
 using AuditPortal.Data.Ledger;
@@ -146,6 +147,11 @@ public sealed class PromptPagesTests : DashboardTestContext, IClassFixture<Sqlit
         var access = Assert.Single(await AccessesByAsync(reader));
         Assert.Equal(("prompts.diff", name, "2", "1", "dashboard"),
             ((string)access["action"]!, (string)access["prompt"]!, (string)access["from"]!, (string)access["to"]!, (string)access["via"]!));
+        // The access log reads what was recorded as a sentence linking to the same diff.
+        var recorded = access.Where(p => p.Key != "action").ToDictionary(p => p.Key, p => (string)p.Value!);
+        var described = AccessDescription.Describe("prompts.diff", recorded);
+        Assert.Equal($"Compared prompt {name} v2 → v1", string.Concat(described.Select(p => p.Text)));
+        Assert.Equal($"/prompts/{name}/diff?from=2&to=1", described[^1].Href);
     }
 
     [Theory]

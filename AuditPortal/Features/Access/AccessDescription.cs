@@ -30,7 +30,7 @@ public static class AccessDescription
                 return Search("Searched the timeline", "/timeline", details, "reader");
             case "access.query":
                 return Search("Searched the access log", "/access", details, "reader");
-            case "prompts.diff" when Get("name") is { } name:
+            case "prompts.diff" when Get("prompt") is { } name:
                 return [new("Compared prompt "), new($"{name} v{Get("from")} → v{Get("to")}",
                     QueryHelpers.AddQueryString($"/prompts/{Uri.EscapeDataString(name)}/diff", new Dictionary<string, string?> { ["from"] = Get("from"), ["to"] = Get("to") }))];
             case "prompts.history" when Get("prompt") is { } prompt:
