@@ -27,7 +27,7 @@ public abstract class CheckpointPublicationTests(LedgerProvider provider)
         await Events.PostAsync(ingest, Events.LlmCall("publish-" + Guid.NewGuid().ToString("N")));
         await RejectCheckpointInsertsAsync(ledger);
 
-        var publisher = NewPublisher(portal, new LedgerDbContextFactory(portal.Services.GetRequiredService<LedgerLocation>(), false));
+        var publisher = NewPublisher(portal, new SeparateFactory(ledger));
 
         await Assert.ThrowsAnyAsync<DbUpdateException>(() => publisher.PublishAsync(CancellationToken.None));
     }
@@ -38,12 +38,11 @@ public abstract class CheckpointPublicationTests(LedgerProvider provider)
         await using var ledger = await TestLedger.CreateAsync(provider);
         await using var portal = new PortalFactory(ledger, TimeSpan.FromHours(1));
         var ingest = await portal.ClientWithKeyAsync("publisher-bot", "ingest");
-        var location = portal.Services.GetRequiredService<LedgerLocation>();
 
         // Another instance publishes between this publisher's reading the head and its storing: fine.
         await Events.PostAsync(ingest, Events.LlmCall("race-" + Guid.NewGuid().ToString("N")));
         var size = await ledger.ScalarAsync("SELECT MAX(tree_size) FROM ledger_seals");
-        var otherInstance = NewPublisher(portal, new LedgerDbContextFactory(location, false));
+        var otherInstance = NewPublisher(portal, new SeparateFactory(ledger));
         var racing = NewPublisher(portal, new InterceptedFactory(ledger, new BeforeSave(() => otherInstance.PublishAsync(CancellationToken.None))));
         Assert.Equal(size, await racing.PublishAsync(CancellationToken.None));
         Assert.True(File.Exists(Path.Combine(ledger.AnchorDirectory, AnchorDirectory.FileName(size))));
@@ -110,6 +109,14 @@ public abstract class CheckpointPublicationTests(LedgerProvider provider)
     }
 
     /// <summary>The real provider contexts on the test ledger, with one extra interceptor.</summary>
+    /// <summary>Contexts of another instance: options of their own, built from the connection string alone.</summary>
+    private sealed class SeparateFactory(TestLedger ledger) : IDbContextFactory<LedgerDbContext>
+    {
+        private readonly Func<LedgerDbContext> _open = LedgerDatabase.Factory(ledger.Provider, ledger.ConnectionString);
+
+        public LedgerDbContext CreateDbContext() => _open();
+    }
+
     private sealed class InterceptedFactory(TestLedger ledger, IInterceptor interceptor) : IDbContextFactory<LedgerDbContext>
     {
         public LedgerDbContext CreateDbContext() => ledger.Provider == LedgerProvider.Postgres

@@ -20,12 +20,24 @@ public static class LedgerServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
         services.TryAddSingletonTimeProvider();
         services.AddSingleton(sp => LedgerLocation.From(StartupRefusal.Settings<PortalOptions>(sp), settingsFolder));
-        services.AddSingleton<IDbContextFactory<LedgerDbContext>>(sp =>
-            new LedgerDbContextFactory(sp.GetRequiredService<LedgerLocation>(), backgroundCheckpoints));
+        // EF Core's own registration, so its logging and diagnostics reach the host. Each provider has
+        // its own context type (and migrations); only the configured one is ever resolved.
+        services.AddDbContextFactory<SqliteLedgerDbContext>((sp, b) => Configure(sp, b, LedgerProvider.Sqlite, backgroundCheckpoints));
+        services.AddDbContextFactory<PostgresLedgerDbContext>((sp, b) => Configure(sp, b, LedgerProvider.Postgres, backgroundCheckpoints));
+        services.AddDbContextFactory<SqlServerLedgerDbContext>((sp, b) => Configure(sp, b, LedgerProvider.SqlServer, backgroundCheckpoints));
+        services.AddSingleton<IDbContextFactory<LedgerDbContext>, ConfiguredLedgerContextFactory>();
         services.AddSingleton<SigningKeyHolder>();
         services.AddSingleton(sp => new LedgerAppender(sp.GetRequiredService<SigningKeyHolder>().Signer, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<LedgerStartup>();
         return services;
+    }
+
+    private static void Configure(IServiceProvider services, DbContextOptionsBuilder builder, LedgerProvider provider, bool backgroundCheckpoints)
+    {
+        var location = services.GetRequiredService<LedgerLocation>();
+        if (location.Provider != provider)
+            throw new InvalidOperationException($"The ledger is configured for {location.Provider}; a {provider} context was asked for.");
+        LedgerDatabase.Configure(builder, provider, location.ConnectionString, backgroundCheckpoints);
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
@@ -50,10 +62,16 @@ public sealed record LedgerLocation(LedgerProvider Provider, string ConnectionSt
     }
 }
 
-/// <summary>One short-lived context per unit of work, for whichever provider is configured.</summary>
-public sealed class LedgerDbContextFactory(LedgerLocation location, bool backgroundCheckpoints) : IDbContextFactory<LedgerDbContext>
+/// <summary>One short-lived context per unit of work, from EF Core's factory for the configured provider.</summary>
+public sealed class ConfiguredLedgerContextFactory(IServiceProvider services, LedgerLocation location) : IDbContextFactory<LedgerDbContext>
 {
-    private readonly Func<LedgerDbContext> _open = LedgerDatabase.Factory(location.Provider, location.ConnectionString, backgroundCheckpoints);
+    private readonly Func<LedgerDbContext> _open = location.Provider switch
+    {
+        LedgerProvider.Sqlite => services.GetRequiredService<IDbContextFactory<SqliteLedgerDbContext>>().CreateDbContext,
+        LedgerProvider.Postgres => services.GetRequiredService<IDbContextFactory<PostgresLedgerDbContext>>().CreateDbContext,
+        LedgerProvider.SqlServer => services.GetRequiredService<IDbContextFactory<SqlServerLedgerDbContext>>().CreateDbContext,
+        _ => throw new ArgumentOutOfRangeException(nameof(location), location.Provider, null),
+    };
 
     public LedgerDbContext CreateDbContext() => _open();
 }
