@@ -7,6 +7,7 @@ using AuditPortal.Features.Health;
 using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Ledger;
+using AuditPortal.Features.Redaction;
 using AuditPortal.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,7 @@ public static class PortalComposition
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddHostedService<Checkpointer>();
+        services.AddRedaction(settingsFolder);
         services.AddSingleton<EventBatchParser>();
         services.AddSingleton<PortalEventRecorder>();
         services.AddSingleton<AccessRecorder>();

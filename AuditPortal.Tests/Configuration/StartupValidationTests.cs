@@ -14,6 +14,8 @@ public sealed class StartupValidationTests
     [InlineData("Development", "AuditPortal:Signing:Origin", "has space", "AuditPortal:Signing:Origin")]
     [InlineData("Development", "AuditPortal:Checkpoints:MaxEntries", "0", "AuditPortal:Checkpoints:MaxEntries")]
     [InlineData("Development", "AuditPortal:Authentication:Mode", "Kerberos", "use Development or OpenIdConnect")]
+    [InlineData("Development", "AuditPortal:Redaction:Detectors:passport", "Mask", "AuditPortal:Redaction:Detectors:passport is not a detector; use secret, email, iban, card, phone")]
+    [InlineData("Development", "AuditPortal:Redaction:Detectors:email", "Delete", "AuditPortal:Redaction:Detectors:email = \"Delete\" is not an action; use Keep, Mask or Hash")]
     public async Task ABadSettingStopsThePortalWithAMessageNamingIt(string environment, string key, string value, string message)
     {
         await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);

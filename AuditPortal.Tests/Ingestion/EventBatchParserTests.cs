@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using AuditPortal.Data.Canonical;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Features.Ingestion;
+using AuditPortal.Features.Redaction;
 
 namespace AuditPortal.Tests.Ingestion;
 
@@ -26,7 +27,7 @@ public class EventBatchParserTests
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    private static BatchParseResult Parse(byte[] body) => new EventBatchParser(new FixedTime(Now)).Parse(body, Submitter);
+    private static BatchParseResult Parse(byte[] body) => new EventBatchParser(new FixedTime(Now), new ContentRedactor(RedactionPlan.None)).Parse(body, Submitter);
 
     private static BatchParseResult Parse(string body) => Parse(Encoding.UTF8.GetBytes(body));
 
@@ -911,7 +912,7 @@ public class EventBatchParserTests
     [Fact]
     public void TheFutureLimitFollowsTheInjectedClock()
     {
-        var parser = new EventBatchParser(new FixedTime(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        var parser = new EventBatchParser(new FixedTime(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero)), new ContentRedactor(RedactionPlan.None));
         var body = Encoding.UTF8.GetBytes(Body(With(Access(), "occurredAt", "2030-01-01T23:00:00Z")));
 
         Assert.True(parser.Parse(body, Submitter).IsValid);

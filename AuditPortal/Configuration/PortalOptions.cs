@@ -14,6 +14,7 @@ public sealed class PortalOptions
     public CheckpointSettings Checkpoints { get; set; } = new();
     public AuthenticationSettings Authentication { get; set; } = new();
     public RetentionSettings Retention { get; set; } = new();
+    public RedactionSettings Redaction { get; set; } = new();
 }
 
 public sealed class DatabaseSettings
@@ -66,4 +67,12 @@ public sealed class OpenIdConnectSettings
 public sealed class RetentionSettings
 {
     public int LegalFloorDays { get; set; } = 180;
+}
+
+public sealed class RedactionSettings
+{
+    /// <summary>Detector (email, phone, card, iban, secret) → Keep, Mask or Hash. None configured: content is stored as sent.</summary>
+    public Dictionary<string, string> Detectors { get; set; } = [];
+    /// <summary>The HMAC key for Hash, created owner-only on first use; back it up with the signing key.</summary>
+    public string KeyFile { get; set; } = "data/redaction.key";
 }

@@ -1,5 +1,6 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Signing;
+using AuditPortal.Features.Redaction;
 using Microsoft.Extensions.Options;
 
 namespace AuditPortal.Configuration;
@@ -28,6 +29,13 @@ public sealed class PortalOptionsValidator : IValidateOptions<PortalOptions>
             errors.Add($"{p}:Checkpoints:MaxEntries {options.Checkpoints.MaxEntries} is out of range; use 1 to 10000000.");
         if (options.Retention.LegalFloorDays is < 0 or > 36_500)
             errors.Add($"{p}:Retention:LegalFloorDays {options.Retention.LegalFloorDays} is out of range; use 0 to 36500.");
+        foreach (var (detector, action) in options.Redaction.Detectors)
+        {
+            if (!PiiDetectors.Names.Contains(detector.ToLowerInvariant()))
+                errors.Add($"{p}:Redaction:Detectors:{detector} is not a detector; use {string.Join(", ", PiiDetectors.Names)}.");
+            if (!Enum.TryParse<RedactionAction>(action, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+                errors.Add($"{p}:Redaction:Detectors:{detector} = \"{action}\" is not an action; use Keep, Mask or Hash.");
+        }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

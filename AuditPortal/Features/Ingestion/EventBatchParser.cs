@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using AuditPortal.Data.Canonical;
 using AuditPortal.Data.Ledger;
+using AuditPortal.Features.Redaction;
 
 namespace AuditPortal.Features.Ingestion;
 
@@ -10,7 +11,7 @@ namespace AuditPortal.Features.Ingestion;
 /// Turns a request body into validated event drafts, or into errors naming every offending field.
 /// All-or-nothing: one bad event rejects the batch, so callers never store a partial batch.
 /// </summary>
-public sealed class EventBatchParser(TimeProvider time)
+public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor)
 {
     public const int MaxEvents = 1000;
     public const long MaxBodyBytes = 10 * 1024 * 1024;
@@ -133,6 +134,9 @@ public sealed class EventBatchParser(TimeProvider time)
         }
 
         if (id is null || type is null || occurredAt is null || actor is null) return null;
+        // Personal data and secrets leave the content before it is committed; the envelope says what was found.
+        var redactions = redactor.Redact(content);
+        if (redactions.Count > 0) fields["redactions"] = new JsonObject(redactions.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value)));
         var draft = new EventDraft
         {
             EventId = id,
