@@ -26,8 +26,10 @@ public sealed class ContentRedactor(RedactionPlan plan)
     /// <summary>One text, as <see cref="Redact"/> treats each string of the content.</summary>
     public string RedactText(string text, IDictionary<string, int> fired)
     {
+        var profile = TextProfile.Of(text);
         foreach (var (detector, action) in plan.Steps)
         {
+            if (!detector.MayMatch(profile)) continue;
             var builder = default(StringBuilder);
             var copied = 0;
             for (var match = detector.Pattern.Match(text); match.Success; match = match.NextMatch())
@@ -51,14 +53,22 @@ public sealed class ContentRedactor(RedactionPlan plan)
             case JsonObject obj:
                 foreach (var key in obj.Select(p => p.Key).ToList())
                 {
-                    if (obj[key] is JsonValue value && value.TryGetValue<string>(out var text)) obj[key] = RedactText(text, fired);
+                    if (obj[key] is JsonValue value && value.TryGetValue<string>(out var text))
+                    {
+                        var redacted = RedactText(text, fired);
+                        if (!ReferenceEquals(redacted, text)) obj[key] = redacted;
+                    }
                     else if (obj[key] is { } child) Walk(child, fired);
                 }
                 break;
             case JsonArray array:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    if (array[i] is JsonValue value && value.TryGetValue<string>(out var text)) array[i] = RedactText(text, fired);
+                    if (array[i] is JsonValue value && value.TryGetValue<string>(out var text))
+                    {
+                        var redacted = RedactText(text, fired);
+                        if (!ReferenceEquals(redacted, text)) array[i] = redacted;
+                    }
                     else if (array[i] is { } child) Walk(child, fired);
                 }
                 break;

@@ -44,11 +44,11 @@ public static class PiiDetectors
 
     public static readonly IReadOnlyList<PiiDetector> All =
     [
-        new(Secret, SecretPattern, (_, m) => !m.Groups["generic"].Success || LooksRandom(m.Value), v => v),
-        new(Email, EmailPattern, (_, _) => true, v => v.ToLowerInvariant()),
-        new(Iban, IbanPattern, (_, m) => IbanChecksum.IsValid(Compact(m.Value).ToUpperInvariant()), v => Compact(v).ToUpperInvariant()),
-        new(PaymentCard, CardPattern, (text, m) => StandsAlone(text, m) && Compact(m.Value) is { Length: >= 13 and <= 19 } digits && Luhn.IsValid(digits), Compact),
-        new(Phone, PhonePattern, IsPhoneNumber, v => (v.StartsWith('+') ? "+" : "") + Digits(v)),
+        new(Secret, SecretPattern, p => p.LongestTokenRun >= 15 || p.HasPemHeader, (_, m) => !m.Groups["generic"].Success || LooksRandom(m.Value), v => v),
+        new(Email, EmailPattern, p => p.HasAt, (_, _) => true, v => v.ToLowerInvariant()),
+        new(Iban, IbanPattern, p => p.Digits >= 10, (_, m) => IbanChecksum.IsValid(Compact(m.Value).ToUpperInvariant()), v => Compact(v).ToUpperInvariant()),
+        new(PaymentCard, CardPattern, p => p.Digits >= 13, (text, m) => StandsAlone(text, m) && Compact(m.Value) is { Length: >= 13 and <= 19 } digits && Luhn.IsValid(digits), Compact),
+        new(Phone, PhonePattern, p => p.Digits >= 8, IsPhoneNumber, v => (v.StartsWith('+') ? "+" : "") + Digits(v)),
     ];
 
     public static IReadOnlyCollection<string> Names { get; } = [.. All.Select(d => d.Name)];
