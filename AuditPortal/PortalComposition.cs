@@ -8,6 +8,7 @@ using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Ledger;
 using AuditPortal.Features.Redaction;
+using AuditPortal.Features.Retention;
 using AuditPortal.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,7 @@ public static class PortalComposition
         services.AddSingleton<PortalEventRecorder>();
         services.AddSingleton<AccessRecorder>();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<RetentionService>();
         services.AddSingleton<DemoData>();
         return services;
     }

@@ -24,7 +24,7 @@ public static class ApiKeyLedger
     private static readonly byte[] EventIdDomain = Encoding.ASCII.GetBytes("auditportal/apikey-event/v1\0");
 
     /// <summary>The submitter of every API-key change: the portal, on behalf of the operator named as actor.</summary>
-    public static readonly ActorRef Recorder = new("auditportal", ActorKinds.System);
+    public static readonly ActorRef Recorder = PortalAccount.Recorder;
 
     public static string CreatedEventId(byte[] secretHash) => $"{CreatedChange}-{EventToken(secretHash)}";
 

@@ -100,7 +100,12 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
     {
         var id = e.String("id", required: true, FieldLimits.EventId);
         var type = e.String("type", required: true, FieldLimits.Type);
-        if (type is not null && !EventTypes.Known.Contains(type) && !EventTypes.IsCustom(type))
+        if (type is not null && EventTypes.Reserved.Contains(type))
+        {
+            e.Errors.Add(e.At("type"), $"{type} is reserved for the portal itself and cannot be sent");
+            type = null;
+        }
+        else if (type is not null && !EventTypes.Known.Contains(type) && !EventTypes.IsCustom(type))
         {
             e.Errors.Add(e.At("type"), $"is not a known event type; use one of {string.Join(", ", EventTypes.Known)} or x-<name> for custom events");
             type = null;

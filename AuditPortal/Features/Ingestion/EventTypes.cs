@@ -18,6 +18,9 @@ public static partial class EventTypes
         LlmCall, PromptCreated, PromptApproved, PromptRejected, PromptPublished, Access, ConfigChanged,
     };
 
+    /// <summary>Types only the portal writes (retention tombstones): refused from clients, naming the type.</summary>
+    public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.Ordinal) { Data.Retention.RetentionLedger.AppliedType };
+
     public static bool IsCustom(string type) => CustomPattern().IsMatch(type);
 
     private static readonly string[] Common = ["id", "type", "occurredAt", "actor", "application", "sessionId", "traceId", "spanId", "attributes"];
