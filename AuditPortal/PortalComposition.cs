@@ -39,6 +39,8 @@ public static class PortalComposition
         services.AddSingleton<AccessRecorder>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<RetentionService>();
+        services.AddSingleton<RetentionCandidates>();
+        services.AddSingleton<RetentionEnforcer>();
         services.AddSingleton<DemoData>();
         return services;
     }

@@ -46,6 +46,18 @@ public sealed class RetentionState
     public IEnumerable<LegalHold> HoldsOn(string actor, string? application, string? prompt, DateTime occurredAtUtc) =>
         _holds.Values.Where(h => h.Active && h.Scope.Matches(actor, application, prompt, occurredAtUtc));
 
+    /// <summary>A copy that later events do not change.</summary>
+    public RetentionState Snapshot()
+    {
+        var copy = new RetentionState();
+        foreach (var (k, v) in _policies) copy._policies[k] = v;
+        foreach (var (k, v) in _holds) copy._holds[k] = v;
+        foreach (var (k, v) in _pending) copy._pending[k] = v;
+        foreach (var (k, v) in _erasures) copy._erasures[k] = v;
+        copy._ignored.AddRange(_ignored);
+        return copy;
+    }
+
     public static RetentionState Replay(IEnumerable<ProjectedEvent> events)
     {
         var state = new RetentionState();

@@ -1,0 +1,71 @@
+using AuditPortal.Data.Projections;
+
+namespace AuditPortal.Data.Retention;
+
+/// <summary>
+/// Says whether a missing content row was purged legitimately: a tombstone the portal wrote after the
+/// event covers it, and at the tombstone's point in the log the purge was allowed: the policy it
+/// names was in force in that version and governed the event, whose content had outlived the
+/// policy's days; or a confirmed erasure request named the event's actor; and no active legal hold
+/// kept the event. Built from the retention events and tombstones of the ledger, in sequence order.
+/// </summary>
+public sealed class PurgeAuthority
+{
+    private readonly List<(RetentionTombstone Tombstone, RetentionState State)> _tombstones = [];
+    private readonly Dictionary<string, long> _purgedBy = new(StringComparer.Ordinal);
+
+    /// <summary>Every tombstone's ranges, sorted by their first sequence: which tombstone covers a sequence is a binary search.</summary>
+    private readonly List<(long First, long Last, int Tombstone)> _ranges = [];
+
+    /// <param name="events">The portal's config.changed and retention.applied events, in sequence order.</param>
+    public PurgeAuthority(IEnumerable<ProjectedEvent> events)
+    {
+        var state = new RetentionState();
+        foreach (var e in events)
+        {
+            if (RetentionTombstone.From(e) is { } tombstone)
+            {
+                _ranges.AddRange(tombstone.Ranges.Select(r => (r.First, r.Last, _tombstones.Count)));
+                _tombstones.Add((tombstone, state.Snapshot()));
+            }
+            else state.Apply(e);
+        }
+        _ranges.Sort((a, b) => a.First.CompareTo(b.First));
+    }
+
+    public IReadOnlyList<RetentionTombstone> Tombstones => [.. _tombstones.Select(t => t.Tombstone)];
+
+    /// <summary>Events whose purge was explained, by what authorised it ("policy X", "erasure Y").</summary>
+    public IReadOnlyDictionary<string, long> PurgedBy => _purgedBy;
+
+    /// <summary>Null when the purge is explained (and counted); otherwise why it is not.</summary>
+    public string? Unexplained(PurgedEventFacts e)
+    {
+        // Tombstones of one ledger never overlap (a content row is purged once), so the range that starts
+        // last at or before the sequence is the only candidate.
+        var at = _ranges.BinarySearch((e.Sequence, long.MaxValue, int.MaxValue), Comparer<(long First, long Last, int Tombstone)>.Create((a, b) => a.First.CompareTo(b.First)));
+        var index = at >= 0 ? at : ~at - 1;
+        var covering = index >= 0 && _ranges[index].Last >= e.Sequence ? _tombstones[_ranges[index].Tombstone] : default;
+        if (covering.Tombstone is not { } tombstone)
+            return "content missing (no tombstone): the content row is gone and no retention tombstone covers it";
+        var state = covering.State;
+        var where = $"the retention tombstone at {tombstone.Sequence} covers it, but";
+        if (state.HoldsOn(e.ActorId, e.Application, e.PromptName, e.OccurredAtUtc).FirstOrDefault() is { } hold)
+            return $"{where} legal hold {hold.Id} kept the event then (purged while on hold)";
+        if (tombstone.PolicyId is { } policyId)
+        {
+            if (state.Policy(policyId) is not { } policy || policy.Version != tombstone.PolicyVersion || policy.Days != tombstone.Days)
+                return $"{where} policy {policyId} was not in force in that version";
+            if (state.PolicyFor(e.Type, e.Application, e.Model)?.Id != policyId)
+                return $"{where} policy {policyId} did not govern this event";
+            if (e.OccurredAtUtc > tombstone.AppliedAtUtc.AddDays(-policy.Days))
+                return $"{where} the event was younger than the policy's {policy.Days} days";
+        }
+        else if (state.Erasures.FirstOrDefault(r => r.Id == tombstone.ErasureId) is not { } erasure || erasure.Subject != e.ActorId)
+        {
+            return $"{where} no confirmed erasure request named this event's actor";
+        }
+        _purgedBy[tombstone.Authority] = _purgedBy.GetValueOrDefault(tombstone.Authority) + 1;
+        return null;
+    }
+}

@@ -1,0 +1,109 @@
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Projections;
+using AuditPortal.Data.Retention;
+using AuditPortal.Features.Retention;
+using AuditPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AuditPortal.Tests.Retention;
+
+/// <summary>
+/// The enforcer purges exactly the content the rules allow, under tombstones that explain every purge
+/// (as verify will judge it), keeps what a hold keeps, and erases a confirmed subject's content.
+/// </summary>
+public sealed class RetentionEnforcerTests
+{
+    private static readonly ActorRef Ada = new("ada.admin@example.com", ActorKinds.User);
+    private static readonly ActorRef Bob = new("bob.admin@example.com", ActorKinds.User);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(LedgerProvider.Sqlite)]
+    [InlineData(LedgerProvider.Postgres)]
+    public async Task ExpiredContentIsPurgedUnderATombstoneHeldContentStaysAndAConfirmedErasureTakesTheRest(LedgerProvider provider)
+    {
+        await using var ledger = await TestLedger.CreateAsync(provider);
+        await using var portal = new PortalFactory(ledger);
+        using var ingest = await portal.ClientWithKeyAsync("retention-bot", "ingest");
+        var yearAgo = DateTimeOffset.UtcNow.AddDays(-365);
+        var old = new Dictionary<string, long>();
+        foreach (var (id, actor) in new[] { ("old-dave-1", "dave@example.com"), ("old-carol", "carol@example.com"), ("old-dave-2", "dave@example.com") })
+            old[id] = (long)(await Events.PostAsync(ingest, Events.LlmCall(id, actor, at: yearAgo)))["receipts"]![0]!["sequence"]!;
+        var recentDave = (long)(await Events.PostAsync(ingest, Events.LlmCall("recent-dave", "dave@example.com")))["receipts"]![0]!["sequence"]!;
+        var recentErin = (long)(await Events.PostAsync(ingest, Events.LlmCall("recent-erin", "erin@example.com")))["receipts"]![0]!["sequence"]!;
+
+        var retention = portal.Services.GetRequiredService<RetentionService>();
+        var proposal = await retention.ProposePolicyAsync(Ada, new RetentionScope("llm.call", null, null), 180, Ct);
+        Assert.True((await retention.ConfirmAsync(Bob, proposal.Id!, Ct)).Succeeded);
+        await retention.PlaceHoldAsync(Ada, new HoldScope("carol@example.com", null, null, null, null), "Complaint 17", "legal@example.com", Ct);
+        var enforcer = portal.Services.GetRequiredService<RetentionEnforcer>();
+
+        var first = Assert.Single(await enforcer.RunOnceAsync(Ct));
+        Assert.Equal((2L, 1L), (first.Purged, first.Held));
+        Assert.Equal([old["old-carol"], recentDave, recentErin], await ContentSequencesAsync(ledger, old.Values.Append(recentDave).Append(recentErin)));
+        Assert.Equal(0, (await enforcer.RunOnceAsync(Ct)).Sum(p => p.Purged));
+
+        var erasure = await retention.ProposeErasureAsync(Ada, "dave@example.com", "TICKET-9", Ct);
+        await retention.ConfirmAsync(Bob, erasure.Id!, Ct);
+        var second = await enforcer.RunOnceAsync(Ct);
+        Assert.Equal(1, second.Single(p => p.Authority.StartsWith("erasure")).Purged);
+        Assert.Equal([old["old-carol"], recentErin], await ContentSequencesAsync(ledger, old.Values.Append(recentDave).Append(recentErin)));
+
+        // Every purge is explained by a tombstone, as verify judges it; a deletion without one is not.
+        var authority = await AuthorityAsync(ledger);
+        Assert.Equal(2, authority.Tombstones.Count);
+        foreach (var sequence in new[] { old["old-dave-1"], old["old-dave-2"], recentDave })
+            Assert.Null(authority.Unexplained(await FactsAsync(ledger, sequence)));
+        Assert.Equal(new Dictionary<string, long> { [first.Authority] = 2, [second.Single(p => p.Purged > 0).Authority] = 1 }, authority.PurgedBy);
+        Assert.StartsWith("content missing (no tombstone)", authority.Unexplained(await FactsAsync(ledger, recentErin)));
+    }
+
+    [Fact]
+    public async Task ATombstoneOverAHeldEventOrAnUnexpiredOneIsNotAnExplanation()
+    {
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var portal = new PortalFactory(ledger);
+        using var ingest = await portal.ClientWithKeyAsync("retention-bot", "ingest");
+        var held = (long)(await Events.PostAsync(ingest, Events.LlmCall("held", "carol@example.com", at: DateTimeOffset.UtcNow.AddDays(-400))))["receipts"]![0]!["sequence"]!;
+        var young = (long)(await Events.PostAsync(ingest, Events.LlmCall("young", "dave@example.com")))["receipts"]![0]!["sequence"]!;
+        var retention = portal.Services.GetRequiredService<RetentionService>();
+        var proposal = await retention.ProposePolicyAsync(Ada, RetentionScope.Default, 180, Ct);
+        await retention.ConfirmAsync(Bob, proposal.Id!, Ct);
+        await retention.PlaceHoldAsync(Ada, new HoldScope("carol@example.com", null, null, null, null), "Complaint 17", "legal@example.com", Ct);
+        var policy = Assert.Single((await retention.StateAsync(Ct)).Policies);
+
+        // The portal's own writer, told to purge what the rules forbid (as a compromised instance might).
+        await portal.Services.GetRequiredService<Features.Ingestion.PortalEventRecorder>().RecordAsync(
+            new Features.Ingestion.PortalEvent(RetentionLedger.AppliedType, PortalAccount.Recorder, RetentionTombstone.PolicyAttributes(policy, [held, young]))
+            { SubmittedBy = PortalAccount.Recorder }, Ct);
+
+        var authority = await AuthorityAsync(ledger);
+        Assert.Contains("legal hold", authority.Unexplained(await FactsAsync(ledger, held)));
+        Assert.Contains("younger than the policy's 180 days", authority.Unexplained(await FactsAsync(ledger, young)));
+    }
+
+    private static async Task<List<long>> ContentSequencesAsync(TestLedger ledger, IEnumerable<long> among)
+    {
+        var wanted = among.ToList();
+        await using var db = ledger.OpenContext();
+        return await db.Contents.AsNoTracking().Where(c => wanted.Contains(c.Sequence)).OrderBy(c => c.Sequence).Select(c => c.Sequence).ToListAsync(Ct);
+    }
+
+    private static async Task<PurgeAuthority> AuthorityAsync(TestLedger ledger)
+    {
+        await using var db = ledger.OpenContext();
+        var envelopes = await db.Entries.AsNoTracking()
+            .Where(e => (e.Type == LedgerEventTypes.ConfigChanged || e.Type == RetentionLedger.AppliedType) && e.SubmittedBy == PortalAccount.Recorder.Id)
+            .OrderBy(e => e.Sequence).Select(e => e.Envelope).ToListAsync(Ct);
+        return new PurgeAuthority(envelopes.Select(e => ProjectedEvent.TryRead(e)).OfType<ProjectedEvent>());
+    }
+
+    private static async Task<PurgedEventFacts> FactsAsync(TestLedger ledger, long sequence)
+    {
+        await using var db = ledger.OpenContext();
+        var e = ProjectedEvent.TryRead(await db.Entries.AsNoTracking().Where(x => x.Sequence == sequence).Select(x => x.Envelope).SingleAsync(Ct))!;
+        var entry = await db.Entries.AsNoTracking().SingleAsync(x => x.Sequence == sequence, Ct);
+        return new PurgedEventFacts(sequence, e.Type, entry.Application, entry.Model, e.ActorId, e.PromptName, e.OccurredAtUtc);
+    }
+}
