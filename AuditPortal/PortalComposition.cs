@@ -41,6 +41,8 @@ public static class PortalComposition
         services.AddSingleton<RetentionService>();
         services.AddSingleton<RetentionCandidates>();
         services.AddSingleton<RetentionEnforcer>();
+        services.AddSingleton<RetentionDryRun>();
+        services.AddSingleton<RetentionHistory>();
         services.AddSingleton<DemoData>();
         return services;
     }

@@ -2,7 +2,8 @@ namespace AuditPortal.Features.Account;
 
 /// <summary>
 /// The demo people of Authentication:Mode=Development (Development environment only): one per
-/// role, and one whose sign-in maps to no role, so every part of the dashboard can be tried.
+/// role, a second admin (retention changes need two), and one whose sign-in maps to no role, so
+/// every part of the dashboard can be tried.
 /// </summary>
 public static class DevelopmentUsers
 {
@@ -11,6 +12,7 @@ public static class DevelopmentUsers
         new("rita.reviewer@example.com", "Rita Reviewer", PortalRoles.Reviewer),
         new("mark.manager@example.com", "Mark Manager", PortalRoles.Manager),
         new("ada.admin@example.com", "Ada Admin", PortalRoles.Admin),
+        new("ben.admin@example.com", "Ben Admin", PortalRoles.Admin),
         new("nora.norole@example.com", "Nora No-Role", null),
     ];
 
