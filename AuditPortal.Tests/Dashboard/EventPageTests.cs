@@ -1,3 +1,5 @@
+using AuditPortal.Data.Retention;
+using AuditPortal.Features.Retention;
 using System.Text.Json.Nodes;
 using AuditPortal.Configuration;
 using AuditPortal.Data.Ledger;
@@ -162,7 +164,28 @@ public sealed class EventPageTests : DashboardTestContext, IClassFixture<EventPa
     }
 
     [Fact]
-    public async Task PurgedContentIsShownAsPurged()
+    public async Task ContentPurgedByRetentionNamesThePolicyTheDateAndTheTombstone()
+    {
+        var application = "purge-" + Guid.NewGuid().ToString("N")[..8];
+        var sequence = await _shared.PostAsync(Events.LlmCall(application, application: application, text: "an old question", at: DateTimeOffset.UtcNow.AddDays(-400)));
+        var retention = _shared.Portal.Services.GetRequiredService<RetentionService>();
+        var proposal = await retention.ProposePolicyAsync(new ActorRef("ada.admin@example.com", ActorKinds.User), new RetentionScope(null, application, null), 180, CancellationToken.None);
+        await retention.ConfirmAsync(new ActorRef("ben.admin@example.com", ActorKinds.User), proposal.Id!, CancellationToken.None);
+        var purge = (await _shared.Portal.Services.GetRequiredService<RetentionEnforcer>().RunOnceAsync(CancellationToken.None)).Single(p => p.Purged > 0);
+        Assert.Equal(1, purge.Purged);
+        UsePortal(_shared.Portal);
+
+        var cut = Open(sequence.ToString());
+        Badge(cut);
+
+        var notice = cut.Find("[data-testid=content-purged]");
+        Assert.Matches($@"^Content purged under retention policy policy-[0-9a-f]{{12}} \(180 days\) on {DateTime.UtcNow:yyyy-MM-dd} \(UTC\)\.", notice.TextContent.Trim());
+        Assert.Matches(@"^/events/\d+$", notice.QuerySelector("a")!.GetAttribute("href"));
+        Assert.DoesNotContain("an old question", cut.Markup);
+    }
+
+    [Fact]
+    public async Task ContentMissingWithoutATombstoneIsShownAsTampering()
     {
         var sequence = await _shared.PostAsync(Events.LlmCall("purged-" + Guid.NewGuid().ToString("N")[..8], text: "a secret question"));
         await new Attacker(_shared.Ledger).DisableTriggersAsync();
@@ -172,7 +195,7 @@ public sealed class EventPageTests : DashboardTestContext, IClassFixture<EventPa
         var cut = Open(sequence.ToString());
         Badge(cut);
 
-        Assert.Contains("Content purged.", cut.Find("[data-testid=content-purged]").TextContent);
+        Assert.Contains("Content missing, and no retention tombstone covers it.", cut.Find("[data-testid=content-purged]").TextContent);
         Assert.Empty(cut.FindAll("[data-testid=message]"));
         Assert.DoesNotContain("a secret question", cut.Markup);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Merkle;
+using AuditPortal.Data.Retention;
 using AuditPortal.Features.Access;
 using AuditPortal.Features.Integrity;
 using Microsoft.EntityFrameworkCore;
@@ -37,9 +38,15 @@ public sealed class EventDetailService(IDbContextFactory<LedgerDbContext> factor
         else if (facts.Sequence != sequence) problems.Add($"the envelope says sequence {facts.Sequence}");
         if (!MerkleHash.Leaf(entry.Envelope).AsSpan().SequenceEqual(entry.LeafHash)) problems.Add("the leaf hash is not the envelope's");
         if (content is not null && !CommitmentMatches(entry.Envelope, content)) problems.Add("the content does not match the envelope's commitment");
+        // A purge is legitimate only under a tombstone; verify judges it in full (PurgeAuthority).
+        var purgedBy = content is null ? await RetentionTombstones.CoveringAsync(db, sequence, cancellationToken) : null;
+        if (content is null && purgedBy is null) problems.Add("the content is missing and no retention tombstone covers it");
         foreach (var problem in problems) alerts.Raise(sequence, problem, "events.view");
 
-        return new EventDetail(sequence, entry.Envelope, Convert.ToHexStringLower(entry.LeafHash), facts, content, content is null, problems);
+        return new EventDetail(sequence, entry.Envelope, Convert.ToHexStringLower(entry.LeafHash), facts, content, content is null, problems)
+        {
+            PurgedBy = purgedBy,
+        };
     }
 
     private static bool CommitmentMatches(byte[] envelope, EventContent content)
@@ -55,6 +62,9 @@ public sealed class EventDetailService(IDbContextFactory<LedgerDbContext> factor
 public sealed record EventDetail(long Sequence, byte[] Envelope, string LeafHash, EnvelopeFacts? Facts, EventContent? Content, bool ContentPurged,
     IReadOnlyList<string> IntegrityProblems)
 {
+    /// <summary>The tombstone under which the content was purged; null when it was not, or when none covers the missing content.</summary>
+    public RetentionTombstone? PurgedBy { get; init; }
+
     public string EnvelopeText => Encoding.UTF8.GetString(Envelope);
     public string? ContentText => Content is null ? null : Encoding.UTF8.GetString(Content.Content);
 }

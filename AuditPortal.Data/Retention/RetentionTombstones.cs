@@ -1,0 +1,32 @@
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Projections;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Data.Retention;
+
+/// <summary>The tombstones the portal wrote, read from their envelopes (found by the verified type and submitter columns).</summary>
+public static class RetentionTombstones
+{
+    /// <summary>Newest first, up to <paramref name="limit"/>.</summary>
+    public static async Task<IReadOnlyList<RetentionTombstone>> NewestAsync(LedgerDbContext db, int limit, CancellationToken cancellationToken)
+    {
+        var envelopes = await Query(db).OrderByDescending(e => e.Sequence).Take(limit).Select(e => e.Envelope).ToListAsync(cancellationToken);
+        return Read(envelopes);
+    }
+
+    /// <summary>The tombstone that purged this event's content, or null when none covers it.</summary>
+    public static async Task<RetentionTombstone?> CoveringAsync(LedgerDbContext db, long sequence, CancellationToken cancellationToken)
+    {
+        var envelopes = await Query(db).Where(e => e.Sequence > sequence).OrderBy(e => e.Sequence).Select(e => e.Envelope).ToListAsync(cancellationToken);
+        return Read(envelopes).FirstOrDefault(t => t.Covers(sequence));
+    }
+
+    private static IQueryable<Ledger.Model.LedgerEntry> Query(LedgerDbContext db)
+    {
+        var submitter = PortalAccount.Recorder.Id;
+        return db.Entries.AsNoTracking().Where(e => e.Type == RetentionLedger.AppliedType && e.SubmittedBy == submitter);
+    }
+
+    private static List<RetentionTombstone> Read(IEnumerable<byte[]> envelopes) =>
+        [.. envelopes.Select(e => ProjectedEvent.TryRead(e)).OfType<ProjectedEvent>().Select(RetentionTombstone.From).OfType<RetentionTombstone>()];
+}
