@@ -102,8 +102,6 @@ public sealed class RetentionEnforcerTests
     private static async Task<PurgedEventFacts> FactsAsync(TestLedger ledger, long sequence)
     {
         await using var db = ledger.OpenContext();
-        var e = ProjectedEvent.TryRead(await db.Entries.AsNoTracking().Where(x => x.Sequence == sequence).Select(x => x.Envelope).SingleAsync(Ct))!;
-        var entry = await db.Entries.AsNoTracking().SingleAsync(x => x.Sequence == sequence, Ct);
-        return new PurgedEventFacts(sequence, e.Type, entry.Application, entry.Model, e.ActorId, e.PromptName, e.OccurredAtUtc);
+        return PurgedEventFacts.TryRead(await db.Entries.AsNoTracking().Where(x => x.Sequence == sequence).Select(x => x.Envelope).SingleAsync(Ct))!;
     }
 }
