@@ -53,6 +53,8 @@ public static class PortalComposition
         builder.Services.AddLedgerWriting(builder.Configuration, settingsFolder, backgroundCheckpoints: true);
         builder.Services.AddLedgerReading();
 
+        builder.Services.AddHostedService<RetentionSchedule>();
+
         if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue("AuditPortal:Demo:LoadOnFirstRun", true))
             builder.Services.AddHostedService<DemoSeeder>();
 

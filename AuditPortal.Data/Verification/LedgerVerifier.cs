@@ -45,6 +45,7 @@ public sealed class LedgerVerifier
         await using (await LedgerSnapshot.BeginAsync(db, cancellationToken))
         {
             await run.LoadCheckpointsAsync(db, anchors, cancellationToken);
+            await run.LoadPurgeAuthorityAsync(db, cancellationToken);
             await run.StreamEntriesAsync(db, cancellationToken);
             await run.CheckTailAsync(db, cancellationToken);
             await run.ConfirmDuplicateIdsAsync(db, cancellationToken);
@@ -64,6 +65,7 @@ public sealed class LedgerVerifier
     private sealed class Run(LedgerVerifier owner, IProgress<long>? progress)
     {
         private readonly List<VerificationFailure> _failures = [];
+        private Retention.PurgeAuthority? _purges;
         private readonly CompactRange _tree = new();
         // Sizes at which a signed statement (database checkpoint or anchor) fixes the root.
         private readonly SortedDictionary<long, List<(string Source, byte[] Root)>> _signedRoots = [];
@@ -83,13 +85,38 @@ public sealed class LedgerVerifier
 
         public long Position { get; private set; }
 
-        public VerificationResult Result() => new(Position, _sealCount, _checkpointCount, _anchorCount, _failures) { Warnings = _warnings };
+        public VerificationResult Result() => new(Position, _sealCount, _checkpointCount, _anchorCount, _failures)
+        {
+            Warnings = _warnings,
+            Purged = _purges?.PurgedBy ?? new Dictionary<string, long>(),
+        };
+
+        /// <summary>
+        /// The portal's retention events and tombstones, in order, read in the snapshot before the
+        /// entries: a tombstone comes after the events it purged, so it must be known when they are
+        /// checked. Found by the type and submitter columns; the entry stream then verifies each of
+        /// these envelopes like any other, so a forged or edited row fails there.
+        /// </summary>
+        public async Task LoadPurgeAuthorityAsync(LedgerDbContext db, CancellationToken cancellationToken)
+        {
+            var portal = Projections.PortalAccount.Recorder.Id;
+            var envelopes = await db.Entries.AsNoTracking()
+                .Where(e => (e.Type == Projections.LedgerEventTypes.ConfigChanged || e.Type == Retention.RetentionLedger.AppliedType) && e.SubmittedBy == portal)
+                .OrderBy(e => e.Sequence).Select(e => e.Envelope).ToListAsync(cancellationToken);
+            _purges = new Retention.PurgeAuthority(envelopes.Select(e => Projections.ProjectedEvent.TryRead(e)).OfType<Projections.ProjectedEvent>());
+        }
 
         private void Fail(VerificationFailure failure, bool stop = true)
         {
             _failures.Add(failure);
             if (stop) _stopped = true;
         }
+
+        /// <summary>Null when a tombstone explains the missing content (and it is counted); otherwise why not.</summary>
+        private string? ExplainPurge(ReadOnlyMemory<byte> envelope) =>
+            Retention.PurgedEventFacts.TryRead(envelope) is { } facts
+                ? (_purges ?? new Retention.PurgeAuthority([])).Unexplained(facts)
+                : "content missing (no tombstone): the content row is gone and the envelope cannot be read to look for a tombstone";
 
         public async Task LoadCheckpointsAsync(LedgerDbContext db, List<AnchoredCheckpoint>? anchors, CancellationToken cancellationToken)
         {
@@ -289,9 +316,8 @@ public sealed class LedgerVerifier
                 case ContentState.Mismatch:
                     Fail(new VerificationFailure(FailureKind.BadCommitment, "the content does not match the envelope's commitment (content edited)", position));
                     return;
-                case ContentState.Missing:
-                    Fail(new VerificationFailure(FailureKind.ContentMissing,
-                        "content missing (no tombstone): the content row is gone and no retention tombstone covers it", position));
+                case ContentState.Missing when ExplainPurge(entry.Envelope) is { } unexplained:
+                    Fail(new VerificationFailure(FailureKind.ContentMissing, unexplained, position));
                     return;
             }
 

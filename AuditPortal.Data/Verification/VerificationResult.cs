@@ -9,11 +9,16 @@ public sealed record VerificationResult(long Entries, int Seals, int Checkpoints
     /// <summary>Problems that do not make the ledger fail, one line each (e.g. checkpoints without an anchor file).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>Events whose content retention purged under a tombstone that explains it, by what authorised it ("policy X", "erasure Y").</summary>
+    public IReadOnlyDictionary<string, long> Purged { get; init; } = new Dictionary<string, long>();
+
     /// <summary>The failure at the lowest position: where an investigation should start.</summary>
     public VerificationFailure? FirstFailure => Failures.OrderBy(f => f.Position).ThenBy(f => f.Kind).FirstOrDefault();
 
     public string Summary() =>
-        $"entries={Entries} seals={Seals} checkpoints={Checkpoints} anchored={AnchoredCheckpoints} result={(Intact ? "intact" : "TAMPERED")}";
+        $"entries={Entries} seals={Seals} checkpoints={Checkpoints} anchored={AnchoredCheckpoints} purged={Purged.Values.Sum()}"
+        + (Purged.Count == 0 ? "" : $" ({string.Join(", ", Purged.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}: {p.Value}"))})")
+        + $" result={(Intact ? "intact" : "TAMPERED")}";
 }
 
 /// <param name="Sequence">The first bad entry, when the failure is about an entry.</param>

@@ -23,7 +23,8 @@ public sealed class RetentionPageTests : DashboardTestContext, IAsyncLifetime
     {
         _ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
         _portal = new PortalFactory(_ledger);
-        foreach (var type in new[] { typeof(RetentionService), typeof(RetentionHistory), typeof(RetentionDryRun), typeof(TimeProvider) })
+        foreach (var type in new[] { typeof(RetentionService), typeof(RetentionHistory), typeof(RetentionDryRun), typeof(RetentionEnforcer),
+                     typeof(TimeProvider), typeof(Microsoft.Extensions.Options.IOptions<AuditPortal.Configuration.PortalOptions>) })
             Services.AddSingleton(type, _portal.Services.GetRequiredService(type));
     }
 
@@ -100,5 +101,10 @@ public sealed class RetentionPageTests : DashboardTestContext, IAsyncLifetime
         page.Find("[data-testid=dry-run]").Click();
         page.WaitForAssertion(() => Assert.Equal(["2", "1"], [page.Find("[data-testid=would-purge]").TextContent, page.Find("[data-testid=kept]").TextContent]));
         Assert.Equal("every event: 200 days", page.Find("[data-testid=dry-run-row] td").TextContent);
+
+        page.Find("[data-testid=run-enforcement]").Click();
+        page.WaitForAssertion(() => Assert.Matches(@"^policy policy-[0-9a-f]{12}: 2 purged, 1 kept by holds\.$", page.Find("[data-testid=enforcement-result]").TextContent.Trim()));
+        page.WaitForAssertion(() => Assert.Equal("2", page.Find("[data-testid=history-row] td:nth-child(3)").TextContent));
+        Assert.True((await _ledger.VerifyAsync()).Intact);
     }
 }

@@ -57,6 +57,19 @@ public sealed class RetentionEnforcerTests
             Assert.Null(authority.Unexplained(await FactsAsync(ledger, sequence)));
         Assert.Equal(new Dictionary<string, long> { [first.Authority] = 2, [second.Single(p => p.Purged > 0).Authority] = 1 }, authority.PurgedBy);
         Assert.StartsWith("content missing (no tombstone)", authority.Unexplained(await FactsAsync(ledger, recentErin)));
+
+        // verify passes after the purges and reports them by what authorised them.
+        var verified = await ledger.VerifyAsync();
+        Assert.True(verified.Intact, verified.FirstFailure?.ToString());
+        Assert.Equal(authority.PurgedBy, verified.Purged);
+        Assert.Contains($"purged=3 ({second.Single(p => p.Purged > 0).Authority}: 1, {first.Authority}: 2)", verified.Summary());
+
+        // A content row deleted without a tombstone is still tampering.
+        await new Tampering.Attacker(ledger).DisableTriggersAsync();
+        await ledger.ExecuteAsync($"DELETE FROM ledger_contents WHERE sequence = {recentErin}");
+        var tampered = await ledger.VerifyAsync();
+        Assert.Equal(recentErin, tampered.FirstFailure!.Sequence);
+        Assert.Equal(Data.Verification.FailureKind.ContentMissing, tampered.FirstFailure.Kind);
     }
 
     [Fact]
@@ -76,11 +89,17 @@ public sealed class RetentionEnforcerTests
         // The portal's own writer, told to purge what the rules forbid (as a compromised instance might).
         await portal.Services.GetRequiredService<Features.Ingestion.PortalEventRecorder>().RecordAsync(
             new Features.Ingestion.PortalEvent(RetentionLedger.AppliedType, PortalAccount.Recorder, RetentionTombstone.PolicyAttributes(policy, [held, young]))
-            { SubmittedBy = PortalAccount.Recorder }, Ct);
+            {
+                SubmittedBy = PortalAccount.Recorder,
+                Project = (db, ct) => db.Contents.Where(c => c.Sequence == held || c.Sequence == young).ExecuteDeleteAsync(ct),
+            }, Ct);
 
         var authority = await AuthorityAsync(ledger);
         Assert.Contains("legal hold", authority.Unexplained(await FactsAsync(ledger, held)));
         Assert.Contains("younger than the policy's 180 days", authority.Unexplained(await FactsAsync(ledger, young)));
+        var verified = await ledger.VerifyAsync();
+        Assert.Equal(held, verified.FirstFailure!.Sequence);
+        Assert.Contains("legal hold", verified.FirstFailure.Reason);
     }
 
     private static async Task<List<long>> ContentSequencesAsync(TestLedger ledger, IEnumerable<long> among)

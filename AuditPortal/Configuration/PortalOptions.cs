@@ -67,6 +67,8 @@ public sealed class OpenIdConnectSettings
 public sealed class RetentionSettings
 {
     public int LegalFloorDays { get; set; } = 180;
+    /// <summary>How often the enforcer purges what policies and erasure requests allow.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 }
 
 public sealed class RedactionSettings

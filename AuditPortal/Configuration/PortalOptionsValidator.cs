@@ -29,6 +29,8 @@ public sealed class PortalOptionsValidator : IValidateOptions<PortalOptions>
             errors.Add($"{p}:Checkpoints:MaxEntries {options.Checkpoints.MaxEntries} is out of range; use 1 to 10000000.");
         if (options.Retention.LegalFloorDays is < 0 or > 36_500)
             errors.Add($"{p}:Retention:LegalFloorDays {options.Retention.LegalFloorDays} is out of range; use 0 to 36500.");
+        if (options.Retention.Interval < TimeSpan.FromSeconds(1) || options.Retention.Interval > TimeSpan.FromDays(7))
+            errors.Add($"{p}:Retention:Interval {options.Retention.Interval} is out of range; use 00:00:01 to 7.00:00:00.");
         foreach (var (detector, action) in options.Redaction.Detectors)
         {
             if (!PiiDetectors.Names.Contains(detector.ToLowerInvariant()))

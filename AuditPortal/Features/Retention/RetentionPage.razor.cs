@@ -18,6 +18,7 @@ public partial class RetentionPage
     [Inject] private RetentionHistory History { get; set; } = default!;
     [Inject] private IAuthorizationService Authorization { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private Microsoft.Extensions.Options.IOptions<Configuration.PortalOptions> Options { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     private RetentionState? _state;
