@@ -17,7 +17,7 @@ public sealed class ExportAccessDescriptionTests
 
         Assert.Equal("Exported evidence pack evidence-20261203T110000Z.zip for prompt “support-reply”, version “3”: 42 events, with content · manifest SHA-256 ab12",
             string.Concat(parts.Select(p => p.Text)));
-        Assert.Equal("Exported evidence pack x.zip for every event: 1 events, without content",
+        Assert.Equal("Exported evidence pack x.zip for every event: 1 event, without content",
             string.Concat(AccessDescription.Describe("evidence.export", new Dictionary<string, string> { ["file"] = "x.zip", ["events"] = "1" }).Select(p => p.Text)));
     }
 }

@@ -56,7 +56,8 @@ public static class AccessDescription
         var what = used.Count == 0 ? "every event" : string.Join(", ", used.Select(f => $"{f.Label} “{details[f.Key]}”"));
         var content = details.TryGetValue("includeContent", out var included) && included == "true" ? "with content" : "without content";
         var manifest = details.TryGetValue("manifestSha256", out var hash) ? $" · manifest SHA-256 {hash}" : "";
-        return [new($"Exported evidence pack {details.GetValueOrDefault("file", "")} for {what}: {details.GetValueOrDefault("events", "?")} events, {content}{manifest}")];
+        var events = details.GetValueOrDefault("events", "?");
+        return [new($"Exported evidence pack {details.GetValueOrDefault("file", "")} for {what}: {events} {(events == "1" ? "event" : "events")}, {content}{manifest}")];
     }
 
     private static IReadOnlyList<AccessPart> Search(string what, string page, IReadOnlyDictionary<string, string> details, string actorLabel)
