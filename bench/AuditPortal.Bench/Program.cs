@@ -11,6 +11,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 if (args.Length > 0 && args[0] == "pages") return await PagesBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "redaction") return await RedactionBench.RunAsync(args[1..], RepositoryRoot());
+if (args.Length > 0 && args[0] == "evidence") return await EvidenceBench.RunAsync(args[1..]);
 
 if (args.Length > 0 && args[0] == "timeline")
 {
