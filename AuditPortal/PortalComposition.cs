@@ -26,6 +26,7 @@ public static class PortalComposition
         services.AddSingleton<AppendGate>();
         if (backgroundCheckpoints) services.AddHostedService<SqliteCheckpointService>();
         services.AddSingleton<CheckpointSignal>();
+        services.AddSingleton<SearchIndexSignal>();
         services.AddSingleton<AnchoringStatus>();
         services.AddSingleton<CheckpointPublisher>();
         services.AddSingleton<LedgerWriter>();
@@ -44,6 +45,9 @@ public static class PortalComposition
         var settingsFolder = PortalConfiguration.AddSettingsFiles(builder.Configuration, builder.Environment.ContentRootPath, builder.Environment.EnvironmentName);
         builder.Services.AddLedgerWriting(builder.Configuration, settingsFolder, backgroundCheckpoints: true);
         builder.Services.AddLedgerReading();
+        // The web host follows the log with the text search index; CLI verbs leave it to the portal
+        // (seed-demo catches up itself before it exits).
+        builder.Services.AddHostedService<SearchIndexService>();
 
         if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue("AuditPortal:Demo:LoadOnFirstRun", true))
             builder.Services.AddHostedService<DemoSeeder>();
