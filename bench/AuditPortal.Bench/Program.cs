@@ -167,6 +167,9 @@ async Task<ProviderReport> RunProviderAsync(BenchProvider provider)
             Console.Error.WriteLine(portal.LogTail());
             throw;
         }
+        // SQLite: the text search index follows the log in the background; wait for it before stopping,
+        // so that verify (step 3) checks a fully indexed ledger, and say how far it lagged.
+        if (provider == BenchProvider.Sqlite) await SearchIndexLag.WaitAsync(portalConnection, name);
         await portal.StopAsync();
 
         var shape = await RowShape.ReadAsync(provider, portalConnection);
