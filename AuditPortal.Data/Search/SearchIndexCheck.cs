@@ -33,8 +33,11 @@ public static class SearchIndexCheck
     {
         if (db.Provider != LedgerProvider.Sqlite) return Task.FromResult<IReadOnlyList<VerificationFailure>>([]);
         var connectionString = db.Database.GetConnectionString() ?? throw new InvalidOperationException("The SQLite ledger has no connection string.");
-        // Task.Run: Microsoft.Data.Sqlite completes its "async" calls synchronously.
-        return Task.Run(() => CheckSqliteAsync(connectionString, cancellationToken), cancellationToken);
+        // A thread of its own, not the pool's: Microsoft.Data.Sqlite completes its "async" calls
+        // synchronously, so the check blocks its thread for as long as it runs (seconds on a large
+        // ledger), and on two cores the verifier's stages need the pool's few threads.
+        return Task.Factory.StartNew(() => CheckSqliteAsync(connectionString, cancellationToken), cancellationToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
     private static async Task<IReadOnlyList<VerificationFailure>> CheckSqliteAsync(string connectionString, CancellationToken cancellationToken)
