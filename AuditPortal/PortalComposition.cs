@@ -28,6 +28,7 @@ public static class PortalComposition
         services.AddSingleton<AppendGate>();
         if (backgroundCheckpoints) services.AddHostedService<SqliteCheckpointService>();
         services.AddSingleton<CheckpointSignal>();
+        services.AddSingleton<SearchIndexSignal>();
         services.AddSingleton<AnchoringStatus>();
         services.AddSingleton<CheckpointPublisher>();
         services.AddSingleton<LedgerWriter>();
@@ -52,6 +53,9 @@ public static class PortalComposition
         var settingsFolder = PortalConfiguration.AddSettingsFiles(builder.Configuration, builder.Environment.ContentRootPath, builder.Environment.EnvironmentName);
         builder.Services.AddLedgerWriting(builder.Configuration, settingsFolder, backgroundCheckpoints: true);
         builder.Services.AddLedgerReading();
+        // The web host follows the log with the text search index; CLI verbs leave it to the portal
+        // (seed-demo catches up itself before it exits).
+        builder.Services.AddHostedService<SearchIndexService>();
 
         builder.Services.AddHostedService<RetentionSchedule>();
 

@@ -25,14 +25,17 @@ internal sealed class ChunkReader
     private readonly int _chunkSize;
     private readonly string _entriesSql;
     private readonly string _nodesSql;
-    // Three arenas in turn: the verifier checks one chunk, hashes the next and reads the one after.
-    private readonly ByteArena[] _arenas = [new(), new(), new()];
+    // Arenas in turn, one per chunk the verifier can hold at once (its stages and the channels between
+    // them): a chunk's arena is reused only once the verifier is done with that chunk.
+    private readonly ByteArena[] _arenas;
     private int _chunksRead;
     private long _sealsReadUpTo;
 
-    public ChunkReader(LedgerDbContext db, int chunkSize)
+    /// <param name="chunksInMemory">How many chunks the caller holds at most at once, the one being read included.</param>
+    public ChunkReader(LedgerDbContext db, int chunkSize, int chunksInMemory)
     {
         _db = db;
+        _arenas = [.. Enumerable.Range(0, chunksInMemory).Select(_ => new ByteArena())];
         _chunkSize = chunkSize;
         var sql = db.GetService<ISqlGenerationHelper>();
         string P(string name) => sql.GenerateParameterNamePlaceholder(name);

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using AuditPortal.Data.Anchors;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Merkle;
@@ -15,7 +16,7 @@ namespace AuditPortal.Data.Verification;
 /// </summary>
 public sealed class LedgerVerifier
 {
-    // Entries per query. Three chunks are in memory at once (read, hashed, checked), ~10 MB each
+    // Entries per query. Up to five chunks are in memory at once (one per stage, one in each channel between), ~10 MB each
     // at the benchmark's 1.3 KB per entry; 1,024 and 16,384 were no faster on either provider.
     private const int ChunkSize = 8192;
     private readonly Dictionary<uint, NoteVerifier> _keys;
@@ -41,22 +42,33 @@ public sealed class LedgerVerifier
         // Anchor files first: each is written after its checkpoint row commits, so every anchor read
         // here is covered by the snapshot that starts next, however busy the portal is.
         var anchors = _anchors?.ReadAll().ToList();
-        IReadOnlyList<VerificationFailure> derivedState;
-        await using (await LedgerSnapshot.BeginAsync(db, cancellationToken))
+        // The text search index is derived from the search text the entry stage checks. Beside the
+        // snapshot, on a connection of its own (SQLite's FTS5 integrity check is a write statement,
+        // which a read transaction cannot upgrade to while the portal appends), and at the same time
+        // as the entry stream: the two are each about half of a run's work (docs/benchmarks.md).
+        var searchIndex = Search.SearchIndexCheck.Start(db, cancellationToken);
+        IReadOnlyList<VerificationFailure> replay;
+        try
         {
-            await run.LoadCheckpointsAsync(db, anchors, cancellationToken);
-            await run.LoadPurgeAuthorityAsync(db, cancellationToken);
-            await run.StreamEntriesAsync(db, cancellationToken);
-            await run.CheckTailAsync(db, cancellationToken);
-            await run.ConfirmDuplicateIdsAsync(db, cancellationToken);
-            // The read models are checked against what the entries just verified say, in the same snapshot.
-            derivedState = await ProjectionReplay.CheckAsync(db, run.Position, cancellationToken);
+            await using (await LedgerSnapshot.BeginAsync(db, cancellationToken))
+            {
+                await run.LoadCheckpointsAsync(db, anchors, cancellationToken);
+                await run.LoadPurgeAuthorityAsync(db, cancellationToken);
+                await run.StreamEntriesAsync(db, cancellationToken);
+                await run.CheckTailAsync(db, cancellationToken);
+                await run.ConfirmDuplicateIdsAsync(db, cancellationToken);
+                // The read models are checked against what the entries just verified say, in the same snapshot.
+                replay = await ProjectionReplay.CheckAsync(db, run.Position, cancellationToken);
+            }
         }
-        // The text search index is derived from the search text the entry stage just checked. Outside
-        // the snapshot: SQLite's FTS5 integrity check is a write statement, which a read transaction
-        // cannot upgrade to while the portal appends; on its own it waits for a turn of the write lock
-        // and checks the index against the table as they are then.
-        derivedState = [.. derivedState, .. await Search.SearchIndexCheck.CheckAsync(db, cancellationToken)];
+        catch
+        {
+            // Never left running (or unobserved) when the run fails; the first exception is the one to report.
+            try { await searchIndex; }
+            catch (Exception) { /* superseded by the exception being rethrown */ }
+            throw;
+        }
+        IReadOnlyList<VerificationFailure> derivedState = [.. replay, .. await searchIndex];
         run.CheckAnchorsPresent();
         var result = run.Result();
         return result with { Failures = [.. result.Failures, .. derivedState] };
@@ -193,60 +205,99 @@ public sealed class LedgerVerifier
             }
         }
 
+        /// <summary>
+        /// The entries in three stages, each on its own chunk at the same time, handed on through
+        /// channels that hold one chunk: <see cref="ReadStageAsync"/> (the database connection),
+        /// <see cref="PrepareStageAsync"/> (hashes, envelope fields and seal signatures, on every core)
+        /// and <see cref="CheckStageAsync"/> (everything that depends on the entries before, in order).
+        /// A failure stops the check stage; the others then stop at their next chunk, and an exception
+        /// in any stage ends the run with that exception.
+        /// </summary>
         public async Task StreamEntriesAsync(LedgerDbContext db, CancellationToken cancellationToken)
         {
-            var reader = new ChunkReader(db, ChunkSize);
-            // Three stages, each on its own chunk: reading (the database), hashing and seal signatures
-            // (both cores), and the in-order checks here. Task.Run because some providers
-            // (Microsoft.Data.Sqlite) complete "async" reads synchronously.
-            var step = Task.Run(() => PrepareAsync(reader, Task.Run(() => reader.ReadAsync(0, cancellationToken), cancellationToken), cancellationToken),
-                cancellationToken);
-            Task? pendingRead = null;
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            // Five chunks can be in memory at once: one per stage and one waiting in each channel.
+            var reader = new ChunkReader(db, ChunkSize, chunksInMemory: 5);
+            var read = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+            var prepared = Channel.CreateBounded<PreparedChunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+            // Task.Run: some providers (Microsoft.Data.Sqlite) complete "async" reads synchronously.
+            var reading = Task.Run(() => ReadStageAsync(reader, read.Writer, stopping.Token), stopping.Token);
+            var preparing = Task.Run(() => PrepareStageAsync(read.Reader, prepared.Writer, stopping.Token), stopping.Token);
             try
             {
-                while (!_stopped)
-                {
-                    var (prepared, nextRead) = await step;
-                    pendingRead = nextRead;
-                    if (prepared is not { } current) break;
-                    step = Task.Run(() => PrepareAsync(reader, nextRead, cancellationToken), cancellationToken);
-                    pendingRead = null;
-
-                    foreach (var view in current.Seals) _seals.Enqueue(view);
-                    _sealCount += current.Seals.Length;
-                    var recomputedNodes = new List<NodeRow>(current.Chunk.Nodes.Count);
-                    for (var i = 0; i < current.Chunk.Entries.Count && !_stopped; i++)
-                        CheckEntry(current.Chunk.Entries[i], current.Computed[i], recomputedNodes);
-                    CompareNodes(current.Chunk.Nodes, recomputedNodes);
-                    progress?.Report(Position);
-                }
+                await CheckStageAsync(prepared.Reader, stopping.Token);
             }
             finally
             {
-                // The connection must be idle again before anyone else uses it.
-                try
-                {
-                    if (pendingRead is null) (_, pendingRead) = await step;
-                    await pendingRead;
-                }
-                catch (Exception) when (_stopped || cancellationToken.IsCancellationRequested) { }
+                await stopping.CancelAsync();
+                // The connection must be idle again before anyone else uses it: wait for the reading stage.
+                await EndedAsync(reading, cancellationToken);
+                await EndedAsync(preparing, cancellationToken);
             }
         }
 
-        /// <summary>
-        /// Everything about a chunk that does not depend on the entries before it. Starts reading the
-        /// following chunk as soon as this one is in memory, and hands that read on.
-        /// </summary>
-        private async Task<(PreparedChunk? Prepared, Task<Chunk?> NextRead)> PrepareAsync(ChunkReader reader, Task<Chunk?> read,
-            CancellationToken cancellationToken)
+        /// <summary>A stage's end: its own exception is rethrown; the cancellation by which the run stopped it is not an error.</summary>
+        private static async Task EndedAsync(Task stage, CancellationToken callerToken)
         {
-            if (await read is not { } chunk) return (null, read);
-            var from = chunk.Entries[^1].Sequence + 1;
-            var nextRead = Task.Run(() => reader.ReadAsync(from, cancellationToken), cancellationToken);
-            var computed = ComputeInParallel(chunk.Entries);
-            var views = new SealView[chunk.Seals.Count];
-            Parallel.For(0, views.Length, i => views[i] = CheckSeal(chunk.Seals[i]));
-            return (new PreparedChunk(chunk, computed, views), nextRead);
+            try
+            {
+                await stage;
+            }
+            catch (OperationCanceledException) when (!callerToken.IsCancellationRequested)
+            {
+            }
+        }
+
+        private static async Task ReadStageAsync(ChunkReader reader, ChannelWriter<Chunk> output, CancellationToken cancellationToken)
+        {
+            try
+            {
+                for (var from = 0L; await reader.ReadAsync(from, cancellationToken) is { } chunk; from = chunk.Entries[^1].Sequence + 1)
+                    await output.WriteAsync(chunk, cancellationToken);
+                output.TryComplete();
+            }
+            catch (Exception e)
+            {
+                output.TryComplete(e);
+                throw;
+            }
+        }
+
+        /// <summary>Everything about a chunk that does not depend on the entries before it.</summary>
+        private async Task PrepareStageAsync(ChannelReader<Chunk> input, ChannelWriter<PreparedChunk> output, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await foreach (var chunk in input.ReadAllAsync(cancellationToken))
+                {
+                    var computed = ComputeInParallel(chunk.Entries);
+                    var views = new SealView[chunk.Seals.Count];
+                    Parallel.For(0, views.Length, i => views[i] = CheckSeal(chunk.Seals[i]));
+                    await output.WriteAsync(new PreparedChunk(chunk, computed, views), cancellationToken);
+                }
+                output.TryComplete();
+            }
+            catch (Exception e)
+            {
+                output.TryComplete(e);
+                throw;
+            }
+        }
+
+        /// <summary>The checks in log order: positions, seals, copy columns, the tree, signed roots. Stops at the first failure.</summary>
+        private async Task CheckStageAsync(ChannelReader<PreparedChunk> input, CancellationToken cancellationToken)
+        {
+            await foreach (var current in input.ReadAllAsync(cancellationToken))
+            {
+                foreach (var view in current.Seals) _seals.Enqueue(view);
+                _sealCount += current.Seals.Length;
+                var recomputedNodes = new List<NodeRow>(current.Chunk.Nodes.Count);
+                for (var i = 0; i < current.Chunk.Entries.Count && !_stopped; i++)
+                    CheckEntry(current.Chunk.Entries[i], current.Computed[i], recomputedNodes);
+                CompareNodes(current.Chunk.Nodes, recomputedNodes);
+                progress?.Report(Position);
+                if (_stopped) return;
+            }
         }
 
         private static EntryCheck[] ComputeInParallel(List<EntryRow> entries)

@@ -57,6 +57,6 @@ public enum FailureKind
     MissingAnchor,
     /// <summary>A row of a read model (prompt_versions, api_keys) that the ledger's events do not explain.</summary>
     ProjectionRow,
-    /// <summary>The text search index (SQLite FTS5) or its trigger disagrees with the entries' search text.</summary>
+    /// <summary>The text search index (SQLite FTS5), its definition or its high-water mark disagrees with the entries' search text or the log.</summary>
     SearchIndex,
 }

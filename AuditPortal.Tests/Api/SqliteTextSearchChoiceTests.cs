@@ -1,4 +1,5 @@
 using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Search;
 using AuditPortal.Features.Events;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,7 @@ public sealed class SqliteTextSearchChoiceTests : IAsyncLifetime
         await using var db = _ledger.OpenContext();
         await db.Database.MigrateAsync(ct);
         // Index rows only (the chain is not what this is about): every row says "common", one in a
-        // thousand also "rare-word"; the insert trigger feeds the FTS5 index as it does for appends.
+        // thousand also "rare-word"; the indexer then brings the FTS5 index up to them, as the portal's does.
         await _ledger.ExecuteAsync($"""
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Rows})
             INSERT INTO ledger_entries (sequence, event_id, type, occurred_at, recorded_at, actor_id, actor_kind, submitted_by, search_text, envelope, leaf_hash)
@@ -30,6 +31,7 @@ public sealed class SqliteTextSearchChoiceTests : IAsyncLifetime
                    'common text ' || CASE WHEN i % 1000 = 0 THEN 'rare-word 50%_off ' ELSE '' END || i, x'00', zeroblob(32)
             FROM n
             """);
+        await SqliteSearchIndexer.CatchUpAsync(db, cancellationToken: ct);
     }
 
     public async ValueTask DisposeAsync() => await _ledger.DisposeAsync();
@@ -67,5 +69,24 @@ public sealed class SqliteTextSearchChoiceTests : IAsyncLifetime
         // "50xyoff" is a candidate (% and _ are wildcards to FTS5) but not a match.
         Assert.DoesNotContain(Rows + 1L, viaIndex);
         Assert.Equal(Rows / 1000, viaIndex.Count);
+    }
+
+    [Fact]
+    public async Task AnEntryTheIndexerHasNotReachedIsFoundToo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = _ledger.OpenContext();
+        await _ledger.ExecuteAsync($"INSERT INTO ledger_entries (sequence, event_id, type, occurred_at, recorded_at, actor_id, actor_kind, submitted_by, search_text, envelope, leaf_hash) " +
+                                   $"VALUES ({Rows + 1}, 'x', 'llm.call', '2026-11-29 10:00:00', '2026-11-30 00:00:00', 'alice', 'user', 'bot', 'rare-word fresh', x'00', zeroblob(32))");
+        Assert.Equal(Rows + 1, await SqliteSearchIndexer.IndexedBelowAsync(db, ct));
+        var query = new EventQuery { Text = "rare-word" };
+
+        var sql = (await query.ApplyAsync(db, ct)).ToQueryString();
+        var found = await (await query.ApplyAsync(db, ct)).Select(e => e.Sequence).ToListAsync(ct);
+
+        // The index answers for the rows below its mark, the walk above it adds the fresh one.
+        Assert.Contains("ledger_search", sql, StringComparison.Ordinal);
+        Assert.Equal(Rows + 1L, found[0]);
+        Assert.Equal(Rows / 1000 + 1, found.Count);
     }
 }

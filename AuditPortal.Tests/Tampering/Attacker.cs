@@ -25,9 +25,8 @@ public sealed class Attacker(TestLedger ledger)
         var triggers = new List<string>();
         await using (var list = connection.CreateCommand())
         {
-            // The append-only guards only: the text search index's insert trigger stays, as an
-            // attacker who wants an edit to go unnoticed would leave it.
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name <> 'ledger_entries_search_insert'";
+            // The append-only guards (the text search index has no trigger: it follows the log).
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'trigger'";
             await using var reader = await list.ExecuteReaderAsync();
             while (await reader.ReadAsync()) triggers.Add(reader.GetString(0));
         }

@@ -12,6 +12,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] == "pages") return await PagesBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "redaction") return await RedactionBench.RunAsync(args[1..], RepositoryRoot());
 if (args.Length > 0 && args[0] == "evidence") return await EvidenceBench.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "verify") return await VerifyBench.RunAsync(args[1..]);
 
 if (args.Length > 0 && args[0] == "timeline")
 {
@@ -168,6 +169,9 @@ async Task<ProviderReport> RunProviderAsync(BenchProvider provider)
             Console.Error.WriteLine(portal.LogTail());
             throw;
         }
+        // SQLite: the text search index follows the log in the background; wait for it before stopping,
+        // so that verify (step 3) checks a fully indexed ledger, and say how far it lagged.
+        if (provider == BenchProvider.Sqlite) await SearchIndexLag.WaitAsync(portalConnection, name);
         await portal.StopAsync();
 
         var shape = await RowShape.ReadAsync(provider, portalConnection);

@@ -79,7 +79,8 @@ public sealed record EventQuery
     /// The filters, newest first, as one query. Text is always matched exactly, with an escaped
     /// <c>LIKE '%…%'</c> on the lower-cased search text; PostgreSQL answers that from its trigram index.
     /// With <paramref name="useSqliteTextIndex"/>, SQLite first narrows the rows to the FTS5 index's
-    /// candidates (a superset, <see cref="SqliteSearchIndex"/>), which is what makes rare text fast.
+    /// candidates and the entries the index has not reached yet (a superset, <see cref="SqliteSearchIndex"/>),
+    /// which is what makes rare text fast.
     /// </summary>
     public IQueryable<LedgerEntry> Apply(LedgerDbContext db, bool useSqliteTextIndex = false) =>
         Filter(db, useSqliteTextIndex).OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Sequence);
@@ -111,9 +112,13 @@ public sealed record EventQuery
         return entries;
     }
 
-    /// <summary>Sequences whose search text the FTS5 index says may hold the text; the pattern is a parameter.</summary>
+    /// <summary>
+    /// Sequences whose search text may hold the text: the FTS5 index's candidates below its high-water
+    /// mark, and every entry above it, which the indexer has not reached yet (usually a few). The
+    /// pattern is a parameter.
+    /// </summary>
     private static IQueryable<long> SqliteTextCandidates(LedgerDbContext db, string lowerCasedText) =>
-        db.Database.SqlQuery<long>($"SELECT rowid AS \"Value\" FROM ledger_search WHERE search_text LIKE {SqliteSearchIndex.CandidatePattern(lowerCasedText)}");
+        db.Database.SqlQueryRaw<long>(SqliteSearchIndex.CandidatesSql, SqliteSearchIndex.CandidatePattern(lowerCasedText));
 
     private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -18,6 +18,7 @@ public sealed partial class LedgerWriter(
     IDbContextFactory<LedgerDbContext> factory,
     LedgerAppender appender,
     CheckpointSignal checkpoints,
+    SearchIndexSignal searchIndex,
     AppendGate gate,
     ILogger<LedgerWriter> logger) : BackgroundService
 {
@@ -108,7 +109,11 @@ public sealed partial class LedgerWriter(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         appender.Committed(batch);
-        if (batch.Count > 0) checkpoints.Appended(batch.NextSequence);
+        if (batch.Count > 0)
+        {
+            checkpoints.Appended(batch.NextSequence);
+            searchIndex.Appended();
+        }
 
         for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(results[i].Outcome());
     }

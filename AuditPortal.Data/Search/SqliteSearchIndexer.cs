@@ -1,0 +1,92 @@
+using AuditPortal.Data.Ledger;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Data.Search;
+
+/// <summary>
+/// Brings the SQLite text search index up to the log (<see cref="SqliteSearchIndex"/>): each batch, in
+/// one write transaction, hands FTS5 the search text of the next entries above the high-water mark and
+/// moves the mark past them. Entries are gapless and append-only, so the mark is the one number that
+/// says what the index holds. Statements are fixed text; the mark and the batch size are parameters.
+/// </summary>
+public static class SqliteSearchIndexer
+{
+    /// <summary>
+    /// Entries per transaction: large enough that FTS5 writes few segments (it pays per flushed segment),
+    /// small enough that the write lock is back with the portal's writer within ~50 ms.
+    /// </summary>
+    public const int DefaultBatchSize = 2_000;
+
+    /// <summary>Indexes the next batch above the mark.</summary>
+    /// <returns>How many entries were added (0: the index is up to date).</returns>
+    public static async Task<int> IndexNextBatchAsync(LedgerDbContext db, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
+    {
+        if (db.Provider != LedgerProvider.Sqlite) return 0;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            // BEGIN IMMEDIATE (the provider's default): the mark is read and moved under the write lock.
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            var mark = await ScalarAsync(connection, transaction, $"SELECT indexed_below FROM {SqliteSearchIndex.StateTable} WHERE id = 1", cancellationToken);
+            var upTo = await ScalarAsync(connection, transaction,
+                "SELECT COALESCE(MAX(sequence) + 1, $mark) FROM (SELECT sequence FROM ledger_entries WHERE sequence >= $mark ORDER BY sequence LIMIT $batch)",
+                cancellationToken, ("$mark", mark), ("$batch", batchSize));
+            if (upTo <= mark) return 0;
+            await ExecuteAsync(connection, transaction,
+                $"INSERT INTO {SqliteSearchIndex.Table}(rowid, search_text) SELECT sequence, search_text FROM ledger_entries WHERE sequence >= $mark AND sequence < $upTo ORDER BY sequence",
+                cancellationToken, ("$mark", mark), ("$upTo", upTo));
+            await ExecuteAsync(connection, transaction, $"UPDATE {SqliteSearchIndex.StateTable} SET indexed_below = $upTo WHERE id = 1",
+                cancellationToken, ("$upTo", upTo));
+            await transaction.CommitAsync(cancellationToken);
+            return (int)(upTo - mark);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Indexes batch after batch until the index holds every entry committed so far.</summary>
+    /// <returns>How many entries were added.</returns>
+    public static async Task<long> CatchUpAsync(LedgerDbContext db, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
+    {
+        long total = 0;
+        for (int added; (added = await IndexNextBatchAsync(db, batchSize, cancellationToken)) > 0;) total += added;
+        return total;
+    }
+
+    /// <summary>The mark: entries below it are in the index. Null where there is no SQLite search index.</summary>
+    public static async Task<long?> IndexedBelowAsync(LedgerDbContext db, CancellationToken cancellationToken = default)
+    {
+        if (db.Provider != LedgerProvider.Sqlite) return null;
+        return await db.Database.SqlQueryRaw<long>($"SELECT indexed_below AS \"Value\" FROM {SqliteSearchIndex.StateTable} WHERE id = 1")
+            .SingleAsync(cancellationToken);
+    }
+
+    private static async Task<long> ScalarAsync(SqliteConnection connection, SqliteTransaction transaction, string sql,
+        CancellationToken cancellationToken, params (string Name, long Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken) is long value
+            ? value
+            : throw new InvalidOperationException($"The text search index's mark ({SqliteSearchIndex.StateTable}) is missing; run `verify`.");
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql,
+        CancellationToken cancellationToken, params (string Name, long Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, (string Name, long Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+}

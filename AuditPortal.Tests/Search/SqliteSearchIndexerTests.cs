@@ -1,0 +1,61 @@
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Ledger.Model;
+using AuditPortal.Data.Search;
+using AuditPortal.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Tests.Search;
+
+/// <summary>
+/// The SQLite text search index follows the log (SqliteSearchIndex): appends leave it alone, the
+/// indexer adds the entries above its mark in batches and moves the mark, and the portal runs the
+/// indexer after its appends.
+/// </summary>
+public sealed class SqliteSearchIndexerTests
+{
+    [Fact]
+    public async Task TheIndexerAddsTheEntriesAboveTheMarkInBatchesAndMovesTheMark()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var db = ledger.OpenContext();
+        await db.Database.MigrateAsync(ct);
+        await ledger.ExecuteAsync("""
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 4999)
+            INSERT INTO ledger_entries (sequence, event_id, type, occurred_at, recorded_at, actor_id, actor_kind, submitted_by, search_text, envelope, leaf_hash)
+            SELECT i, 'e' || i, 'llm.call', '2026-11-01 10:00:00', '2026-11-30 00:00:00', 'alice', 'user', 'bot', 'entry number ' || i, x'00', zeroblob(32)
+            FROM n
+            """);
+        Assert.Equal(0, await SqliteSearchIndexer.IndexedBelowAsync(db, ct));
+        Assert.Equal(0, await ledger.ScalarAsync("SELECT count(*) FROM ledger_search WHERE search_text LIKE '%number 4321%'"));
+
+        Assert.Equal(2000, await SqliteSearchIndexer.IndexNextBatchAsync(db, 2000, ct));
+        Assert.Equal(2000, await SqliteSearchIndexer.IndexedBelowAsync(db, ct));
+        Assert.Equal(3000, await SqliteSearchIndexer.CatchUpAsync(db, 2000, ct));
+        Assert.Equal(0, await SqliteSearchIndexer.IndexNextBatchAsync(db, 2000, ct));
+
+        Assert.Equal(5000, await SqliteSearchIndexer.IndexedBelowAsync(db, ct));
+        Assert.Equal(4321, await ledger.ScalarAsync("SELECT rowid FROM ledger_search WHERE search_text LIKE '%number 4321%'"));
+        Assert.Empty(await SearchIndexCheck.CheckAsync(db, ct));
+    }
+
+    [Fact]
+    public async Task ThePortalIndexesWhatItAppendsAndAppendsDoNotWaitForIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var portal = new PortalFactory(ledger);
+        var client = await portal.ClientWithKeyAsync("index-bot", ApiKeyScopes.Ingest);
+
+        await Events.PostAsync(client, [.. Enumerable.Range(0, 20).Select(i => Events.LlmCall($"indexed-call-{i}"))]);
+
+        // Appending no longer writes the index: no trigger is left on ledger_entries but the append-only guards.
+        Assert.Equal(0, await ledger.ScalarAsync("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entries' AND name NOT LIKE '%_no_%'"));
+        await using var db = ledger.OpenContext();
+        var size = await db.Entries.CountAsync(ct);
+        long? mark = 0;
+        for (var attempt = 0; attempt < 100 && (mark = await SqliteSearchIndexer.IndexedBelowAsync(db, ct)) < size; attempt++) await Task.Delay(100, ct);
+        Assert.Equal(size, mark);
+        Assert.Equal(20, await ledger.ScalarAsync("SELECT count(*) FROM ledger_search WHERE search_text LIKE '%indexed-call-%'"));
+    }
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using AuditPortal.Data.Signing;
+
+namespace AuditPortal.Bench;
+
+/// <summary>
+/// The `verify` verb (bench/README.md): LedgerVerifier in-process on an existing SQLite ledger folder,
+/// R times, each run beside plain SHA-256 over the same stored bytes, so the two figures share the
+/// machine's load of the moment. For profiling the verifier without refilling a ledger each time.
+/// </summary>
+public static class VerifyBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string? ledgerDirectory = null;
+        var runs = 3;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--ledger-dir" when i + 1 < args.Length: ledgerDirectory = args[++i]; break;
+                case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r > 0:
+                    runs = r; i++; break;
+                default:
+                    Console.Error.WriteLine("usage: verify --ledger-dir DIR [--runs R]   (DIR: a SQLite ledger folder with ledger.db, signing.key, anchors/)");
+                    return 2;
+            }
+        }
+        if (ledgerDirectory is null || !File.Exists(Path.Combine(ledgerDirectory, "ledger.db")))
+        {
+            Console.Error.WriteLine("error: --ledger-dir must name a folder holding ledger.db, signing.key and anchors/");
+            return 2;
+        }
+        var connection = $"Data Source={Path.Combine(Path.GetFullPath(ledgerDirectory), "ledger.db")}";
+        var keyFile = Path.Combine(ledgerDirectory, "signing.key");
+        var anchors = Path.Combine(ledgerDirectory, "anchors");
+        using (var signer = NoteSigner.ParsePrivateKeyText(await File.ReadAllTextAsync(keyFile)))
+            Console.WriteLine($"ledger {ledgerDirectory}, origin {signer.Name}; {runs} runs, each verifier then plain SHA-256");
+        for (var run = 1; run <= runs; run++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var verify = await VerifyRun.VerifierAsync(BenchProvider.Sqlite, connection, keyFile, anchors);
+            var hash = await VerifyRun.PlainHashAsync(BenchProvider.Sqlite, connection);
+            Console.WriteLine($"run {run}: verifier {verify.EntriesPerSecond:N0} entries/s ({verify.Elapsed.TotalSeconds:0.000} s; {verify.Summary}) | " +
+                              $"plain SHA-256 {hash.EntriesPerSecond:N0} entries/s ({hash.Elapsed.TotalSeconds:0.000} s) | ratio {100 * verify.EntriesPerSecond / hash.EntriesPerSecond:0.0} %");
+            Console.WriteLine($"       verifier {verify.Cpu}");
+            if (!verify.Ok) return 1;
+        }
+        return 0;
+    }
+}
