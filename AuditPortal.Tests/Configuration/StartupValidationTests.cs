@@ -14,6 +14,8 @@ public sealed class StartupValidationTests
     [InlineData("Development", "AuditPortal:Signing:Origin", "has space", "AuditPortal:Signing:Origin")]
     [InlineData("Development", "AuditPortal:Checkpoints:MaxEntries", "0", "AuditPortal:Checkpoints:MaxEntries")]
     [InlineData("Development", "AuditPortal:Authentication:Mode", "Kerberos", "use Development or OpenIdConnect")]
+    [InlineData("Development", "AuditPortal:Evidence:KeepDays", "0", "AuditPortal:Evidence:KeepDays 0 is out of range")]
+    [InlineData("Development", "AuditPortal:Evidence:Directory", " ", "AuditPortal:Evidence:Directory is empty")]
     public async Task ABadSettingStopsThePortalWithAMessageNamingIt(string environment, string key, string value, string message)
     {
         await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);

@@ -14,6 +14,7 @@ public sealed class PortalOptions
     public CheckpointSettings Checkpoints { get; set; } = new();
     public AuthenticationSettings Authentication { get; set; } = new();
     public RetentionSettings Retention { get; set; } = new();
+    public EvidenceSettings Evidence { get; set; } = new();
 }
 
 public sealed class DatabaseSettings
@@ -66,4 +67,13 @@ public sealed class OpenIdConnectSettings
 public sealed class RetentionSettings
 {
     public int LegalFloorDays { get; set; } = 180;
+}
+
+/// <summary>The dashboard's background exports (`evidence export --out FILE` writes where it is told).</summary>
+public sealed class EvidenceSettings
+{
+    /// <summary>Packs and their job records; holds audited content, so it is created owner-only.</summary>
+    public string Directory { get; set; } = "data/evidence";
+    /// <summary>Packs and job records older than this are deleted by a periodic sweep.</summary>
+    public int KeepDays { get; set; } = 7;
 }

@@ -28,6 +28,10 @@ public sealed class PortalOptionsValidator : IValidateOptions<PortalOptions>
             errors.Add($"{p}:Checkpoints:MaxEntries {options.Checkpoints.MaxEntries} is out of range; use 1 to 10000000.");
         if (options.Retention.LegalFloorDays is < 0 or > 36_500)
             errors.Add($"{p}:Retention:LegalFloorDays {options.Retention.LegalFloorDays} is out of range; use 0 to 36500.");
+        if (string.IsNullOrWhiteSpace(options.Evidence.Directory))
+            errors.Add($"{p}:Evidence:Directory is empty; set a folder for evidence packs (default data/evidence).");
+        if (options.Evidence.KeepDays is < 1 or > 3650)
+            errors.Add($"{p}:Evidence:KeepDays {options.Evidence.KeepDays} is out of range; use 1 to 3650.");
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
