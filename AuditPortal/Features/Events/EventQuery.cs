@@ -58,15 +58,21 @@ public sealed record EventQuery
     /// counted there (up to <see cref="TextIndexCandidateLimit"/>) to choose between the two ways of
     /// matching it; see <see cref="Apply"/>.
     /// </summary>
-    public async Task<IQueryable<LedgerEntry>> ApplyAsync(LedgerDbContext db, CancellationToken cancellationToken)
+    public async Task<IQueryable<LedgerEntry>> ApplyAsync(LedgerDbContext db, CancellationToken cancellationToken) =>
+        Apply(db, await UseSqliteTextIndexAsync(db, cancellationToken));
+
+    /// <summary>
+    /// The filters without the cursor and without an order, for a reader that walks the selection its own
+    /// way (an evidence pack, by sequence) or counts it; the text index is chosen as for <see cref="ApplyAsync"/>.
+    /// </summary>
+    public async Task<IQueryable<LedgerEntry>> SelectionAsync(LedgerDbContext db, CancellationToken cancellationToken) =>
+        (this with { Cursor = null }).Filter(db, await UseSqliteTextIndexAsync(db, cancellationToken));
+
+    private async Task<bool> UseSqliteTextIndexAsync(LedgerDbContext db, CancellationToken cancellationToken)
     {
-        var useTextIndex = false;
-        if (Text?.ToLowerInvariant() is { } lower && db.Provider == LedgerProvider.Sqlite && SqliteSearchIndex.CanAnswer(lower))
-        {
-            var candidates = await SqliteTextCandidates(db, lower).Take(TextIndexCandidateLimit).CountAsync(cancellationToken);
-            useTextIndex = candidates < TextIndexCandidateLimit;
-        }
-        return Apply(db, useTextIndex);
+        if (Text?.ToLowerInvariant() is not { } lower || db.Provider != LedgerProvider.Sqlite || !SqliteSearchIndex.CanAnswer(lower)) return false;
+        var candidates = await SqliteTextCandidates(db, lower).Take(TextIndexCandidateLimit).CountAsync(cancellationToken);
+        return candidates < TextIndexCandidateLimit;
     }
 
     /// <summary>
@@ -75,7 +81,10 @@ public sealed record EventQuery
     /// With <paramref name="useSqliteTextIndex"/>, SQLite first narrows the rows to the FTS5 index's
     /// candidates (a superset, <see cref="SqliteSearchIndex"/>), which is what makes rare text fast.
     /// </summary>
-    public IQueryable<LedgerEntry> Apply(LedgerDbContext db, bool useSqliteTextIndex = false)
+    public IQueryable<LedgerEntry> Apply(LedgerDbContext db, bool useSqliteTextIndex = false) =>
+        Filter(db, useSqliteTextIndex).OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Sequence);
+
+    private IQueryable<LedgerEntry> Filter(LedgerDbContext db, bool useSqliteTextIndex)
     {
         var entries = db.Entries.AsNoTracking();
         if (Actor is not null) entries = entries.Where(e => e.ActorId == Actor);
@@ -99,7 +108,7 @@ public sealed record EventQuery
         }
         if (Cursor is { } c)
             entries = entries.Where(e => e.OccurredAt < c.OccurredAtUtc || (e.OccurredAt == c.OccurredAtUtc && e.Sequence < c.Sequence));
-        return entries.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Sequence);
+        return entries;
     }
 
     /// <summary>Sequences whose search text the FTS5 index says may hold the text; the pattern is a parameter.</summary>

@@ -1,5 +1,6 @@
 using AuditPortal.Features.Access;
 using AuditPortal.Features.Events;
+using AuditPortal.Features.Evidence;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Prompts;
 
@@ -21,6 +22,7 @@ public static class LedgerReadingServiceCollectionExtensions
         services.AddSingleton<PromptHistoryService>();
         services.AddSingleton<AccessLogService>();
         services.AddSingleton<ProofService>();
+        services.AddSingleton<EvidenceExporter>();
         return services;
     }
 }
