@@ -133,6 +133,9 @@ public abstract class EvidenceExportTests(PortalFixture fixture) : IDisposable
         Assert.Contains($"question 2 {tag}", Encoding.UTF8.GetString(Convert.FromBase64String((string)contents[^1]["content"]!)));
         Assert.Equal(key.ToString() + "\n", Text(pack, EvidencePackFormat.VerifierKey));
 
+        var verification = EvidencePackVerifier.Verify(destination, key);
+        Assert.True(verification.Outcome == PackOutcome.Passed, verification.ToString());
+
         // The export is an access event naming the filters, the counts and the manifest's hash.
         var recorded = await AccessEventsOfAsync(exporter.Id);
         var attributes = Assert.Single(recorded);

@@ -3,6 +3,7 @@ using AuditPortal.Data.Canonical;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Features.ApiKeys;
 using AuditPortal.Features.Demo;
+using AuditPortal.Features.Evidence;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Ledger;
 
@@ -15,7 +16,7 @@ namespace AuditPortal.Cli;
 /// </summary>
 public static class PortalCommandLine
 {
-    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "migrate", "apikey", "verify", "seed-demo", "help", "--help" };
+    private static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "migrate", "apikey", "verify", "verify-pack", "evidence", "seed-demo", "help", "--help" };
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -34,6 +35,9 @@ public static class PortalCommandLine
                 }),
                 "apikey" => await ApiKeyAsync(args, arguments),
                 "verify" => await WithHostAsync(args, start: false, (services, ct) => VerifyCommand.RunAsync(services, arguments, ct)),
+                // Offline: no configuration, database or host.
+                "verify-pack" => VerifyPackCommand.Run(arguments),
+                "evidence" => await EvidenceAsync(args, arguments),
                 "seed-demo" => await SeedDemoAsync(args, arguments),
                 _ => Usage(),
             };
@@ -111,7 +115,14 @@ public static class PortalCommandLine
         });
     }
 
-    private static Data.Ledger.ActorRef OperatorActor() => new($"cli:{Environment.UserName}", Data.Ledger.ActorKinds.System);
+    private static async Task<int> EvidenceAsync(string[] args, CommandArguments arguments)
+    {
+        if (EvidenceExportCommand.Parse(arguments, out var exitCode) is not var (request, output)) return exitCode;
+        return await WithHostAsync(args, start: true, (services, ct) => EvidenceExportCommand.RunAsync(services, request, output, ct));
+    }
+
+    /// <summary>Who a verb acts for in the ledger: the operating-system user who ran it.</summary>
+    internal static Data.Ledger.ActorRef OperatorActor() => new($"cli:{Environment.UserName}", Data.Ledger.ActorKinds.System);
 
     private static async Task<int> SeedDemoAsync(string[] args, CommandArguments arguments)
     {
@@ -154,6 +165,8 @@ public static class PortalCommandLine
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddLedgerWriting(builder.Configuration, settingsFolder);
+        // evidence export reads through the same typed read services as the portal.
+        builder.Services.AddLedgerReading();
 
         using var host = builder.Build();
         using var cancel = new CancellationTokenSource();
@@ -185,6 +198,10 @@ public static class PortalCommandLine
               verify [--key VERIFIER_KEY]… [--require-anchors]
                                                         check the whole ledger; exit 0 intact, 1 tampered, 2 could not run;
                                                         a checkpoint without its anchor file warns, or fails with --require-anchors
+              verify-pack FILE [--key VERIFIER_KEY]     check an evidence pack offline (no database); exit 0 intact, 1 tampered, 2 could not run
+              evidence export --out FILE [--actor A] [--type T] [--application X] [--model M] [--prompt P]
+                              [--promptVersion V] [--from TIME] [--to TIME] [--q TEXT] [--no-content]
+                                                        write an evidence pack for the timeline's filters (an access event by cli:<OS user>)
               seed-demo [--events N] [--days D]         load the demo history (5,000 events over 30 days), or N events over D days
             """);
         return 2;
