@@ -92,7 +92,7 @@ public sealed class EvidencePageTests(EvidencePortal portal) : DashboardTestCont
         Assert.Equal(done.Result!.ManifestSha256, cut.Find("[data-testid=pack-manifest]").TextContent);
         Assert.Matches("^[0-9a-f]{64}$", done.Result.ManifestSha256);
         Assert.Equal($"/evidence/packs/{job.Id}", cut.Find("[data-testid=pack-download]").GetAttribute("href"));
-        Assert.Equal("prompt ev-reply, promptVersion 3", cut.Find("[data-testid=pack-filters]").TextContent);
+        Assert.Equal("prompt “ev-reply”, version “3”", cut.Find("[data-testid=pack-filters]").TextContent);
         Assert.Empty(cut.FindAll("[data-testid=export-progress]"));
 
         // Another page and back (a new component, as after a reload or a new sign-in): the pack is still listed.

@@ -36,18 +36,21 @@ public static class EvidenceDownloads
         EvidenceJobs jobs, IAuthorizationService authorization, AccessRecorder access)
     {
         var user = http.User;
-        if (!(await authorization.AuthorizeAsync(user, PortalPolicies.Manager)).Succeeded)
+        var job = EvidenceJobStore.IsId(id) ? jobs.Find(id) : null;
+        // A Reviewer learns nothing about which packs exist.
+        var permission = job is null
+            ? (await authorization.AuthorizeAsync(user, PortalPolicies.Manager)).Succeeded ? EvidenceJobPermission.Allowed : EvidenceJobPermission.NotAManager
+            : await EvidenceJobAccess.CheckAsync(user, job, authorization);
+        if (permission == EvidenceJobPermission.NotAManager)
             return Problems.Forbidden("Evidence packs are for Managers and Admins",
                 "Your role does not include evidence export. Ask an administrator if your work needs it.");
-        var job = EvidenceJobStore.IsId(id) ? jobs.Find(id) : null;
         if (job is null)
             return Problems.NotFound("No such evidence pack",
                 "There is no pack with this id: the link is wrong, or the pack was deleted after Evidence:KeepDays.");
-        var reader = ReadActor.From(user);
-        var isAdmin = (await authorization.AuthorizeAsync(user, PortalPolicies.Admin)).Succeeded;
-        if (job.ExporterId != reader.Id && !isAdmin)
+        if (permission == EvidenceJobPermission.NotTheExporter)
             return Problems.Forbidden("This pack is not yours",
                 "Only the person who exported a pack, or an Admin, may download it.");
+        var reader = ReadActor.From(user);
         if (job.Result is not { } result || jobs.PackOf(job) is not { } path)
             return Problems.NotFound("The pack is not ready",
                 job.Finished ? $"This export {job.Status.ToString().ToLowerInvariant()} and left no pack." : "This export has not finished yet.");

@@ -19,9 +19,24 @@ public static class EvidenceFormat
         return counts.PurgedContents > 0 ? $"{text} ({counts.PurgedContents:N0} purged)" : text;
     }
 
-    /// <summary>"prompt support-reply, promptVersion 3", or "no filters (every event)".</summary>
+    /// <summary>The words the page uses for the filters' query names (as on the access log).</summary>
+    private static readonly Dictionary<string, string> FilterLabels = new(StringComparer.Ordinal)
+    {
+        ["actor"] = "user", ["type"] = "type", ["application"] = "application", ["model"] = "model", ["prompt"] = "prompt",
+        ["promptVersion"] = "version", ["from"] = "from", ["to"] = "to", ["q"] = "text",
+    };
+
+    /// <summary>"prompt “support-reply”, version “3”, from “2026-11-26 00:00:00 UTC”", or "no filters (every event)".</summary>
     public static string Filters(IReadOnlyDictionary<string, string> filters) =>
-        filters.Count == 0 ? "no filters (every event)" : string.Join(", ", filters.Select(f => $"{f.Key} {f.Value}"));
+        filters.Count == 0
+            ? "no filters (every event)"
+            : string.Join(", ", filters.Select(f => $"{FilterLabels.GetValueOrDefault(f.Key, f.Key)} “{FilterValue(f.Key, f.Value)}”"));
+
+    // Times are recorded to the tick (EventQuery.Describe, "O"); the page shows them to the second, in UTC.
+    private static string FilterValue(string name, string value) =>
+        name is "from" or "to" && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time)
+            ? time.ToUniversalTime().ToString(time.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss 'UTC'" : "yyyy-MM-dd HH:mm:ss.fffffff 'UTC'", CultureInfo.InvariantCulture)
+            : value;
 
     public static string Status(EvidenceJob job) => job.Status switch
     {
