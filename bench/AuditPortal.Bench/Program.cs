@@ -10,6 +10,7 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 if (args.Length > 0 && args[0] == "pages") return await PagesBench.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "evidence") return await EvidenceBench.RunAsync(args[1..]);
 
 if (args.Length > 0 && args[0] == "timeline")
 {

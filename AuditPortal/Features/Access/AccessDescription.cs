@@ -39,12 +39,24 @@ public static class AccessDescription
                 return [new("Listed the prompts")];
             case "proofs.inclusion" when Get("sequence") is { } sequence:
                 return [new("Inclusion proof of event "), new($"#{sequence}", $"/events/{sequence}"), new($" in the tree of size {Get("treeSize")}")];
+            case "evidence.export":
+                return Export(details);
             case "proofs.consistency":
                 return [new($"Consistency proof from tree size {Get("from")} to {Get("to")}")];
             default:
                 var rest = details.Where(d => d.Key != "via").Select(d => $"{d.Key} = {d.Value}").ToList();
                 return [new(rest.Count == 0 ? "" : string.Join(", ", rest))];
         }
+    }
+
+    /// <summary>An evidence pack: the file, what it was for, what it holds, and the manifest hash that identifies it.</summary>
+    private static IReadOnlyList<AccessPart> Export(IReadOnlyDictionary<string, string> details)
+    {
+        var used = Filters.Where(f => details.ContainsKey(f.Key)).ToList();
+        var what = used.Count == 0 ? "every event" : string.Join(", ", used.Select(f => $"{f.Label} “{details[f.Key]}”"));
+        var content = details.TryGetValue("includeContent", out var included) && included == "true" ? "with content" : "without content";
+        var manifest = details.TryGetValue("manifestSha256", out var hash) ? $" · manifest SHA-256 {hash}" : "";
+        return [new($"Exported evidence pack {details.GetValueOrDefault("file", "")} for {what}: {details.GetValueOrDefault("events", "?")} events, {content}{manifest}")];
     }
 
     private static IReadOnlyList<AccessPart> Search(string what, string page, IReadOnlyDictionary<string, string> details, string actorLabel)

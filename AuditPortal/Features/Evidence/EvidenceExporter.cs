@@ -82,7 +82,7 @@ public sealed class EvidenceExporter(
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var checkpoint = await CheckpointAsync(db, cancellationToken);
         var selection = await PackSelection.CreateAsync(db, request.Filters, checkpoint.TreeSize, cancellationToken);
-        var total = (await selection.CountAsync(db, includeContent: false, cancellationToken)).Events;
+        var total = await selection.CountEntriesAsync(db, cancellationToken);
 
         var work = Path.Combine(folder, $".{fileName}.{Guid.NewGuid():N}.work");
         var temporary = Path.Combine(folder, $".{fileName}.{Guid.NewGuid():N}.tmp");

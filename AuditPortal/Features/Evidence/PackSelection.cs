@@ -65,6 +65,15 @@ internal sealed class PackSelection
         CancellationToken cancellationToken) =>
         (await filters.SelectionAsync(db, cancellationToken)).Where(e => e.Sequence < treeSize);
 
+    /// <summary>How many entries the pack will hold (the progress bar's total), from the filter columns.</summary>
+    public async Task<long> CountEntriesAsync(LedgerDbContext db, CancellationToken cancellationToken)
+    {
+        var selected = await SelectedAsync(db, Filters, TreeSize, cancellationToken);
+        var lifecycle = Lifecycle.ToList();
+        var lifecycleSelected = lifecycle.Count == 0 ? 0 : await selected.Where(e => lifecycle.Contains(e.Sequence)).LongCountAsync(cancellationToken);
+        return await selected.LongCountAsync(cancellationToken) + lifecycle.Count - lifecycleSelected;
+    }
+
     /// <summary>Counts what the pack will hold, from the filter columns (verify checks them), reading no envelope.</summary>
     public async Task<(long Events, long PromptChanges, long AccessEvents, long Contents, long EnvelopeBytes, long ContentBytes)> CountAsync(
         LedgerDbContext db, bool includeContent, CancellationToken cancellationToken)
