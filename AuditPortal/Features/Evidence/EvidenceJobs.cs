@@ -166,9 +166,10 @@ public sealed partial class EvidenceJobs(EvidenceJobStore store, EvidenceJobsLoc
         {
             // Cancelled while it waited.
             if (!_requests.TryRemove(id, out request) || !_jobs.TryGetValue(id, out var queued) || queued.Finished) return;
-            job = _jobs[id] = queued with { Status = EvidenceJobStatus.Running, StartedAt = time.GetUtcNow() };
-            _running[id] = cancellation;
+            job = queued with { Status = EvidenceJobStatus.Running, StartedAt = time.GetUtcNow() };
             store.Save(job);
+            _jobs[id] = job;
+            _running[id] = cancellation;
         }
         Changed?.Invoke(job);
 
@@ -223,11 +224,10 @@ public sealed partial class EvidenceJobs(EvidenceJobStore store, EvidenceJobsLoc
         Changed?.Invoke(job);
     }
 
-    /// <summary>Records a job's end (under the gate) in memory and in its record.</summary>
+    /// <summary>Records a job's end (under the gate) in its record, then in memory: whoever sees it finished finds the record written.</summary>
     private EvidenceJob Finish(EvidenceJob job, EvidenceJobStatus status)
     {
         var finished = job with { Status = status, FinishedAt = time.GetUtcNow() };
-        _jobs[job.Id] = finished;
         try
         {
             store.Save(finished);
@@ -237,6 +237,7 @@ public sealed partial class EvidenceJobs(EvidenceJobStore store, EvidenceJobsLoc
             // The page still shows the end; after a restart the record would say it was interrupted.
             LogRecordNotSaved(logger, job.Id, e);
         }
+        _jobs[job.Id] = finished;
         return finished;
     }
 
