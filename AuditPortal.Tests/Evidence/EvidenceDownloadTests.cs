@@ -78,6 +78,19 @@ public sealed partial class EvidenceDownloadTests(EvidencePortal portal) : IClas
         await AssertProblemAsync(response, HttpStatusCode.Forbidden, "Evidence packs are for Managers and Admins");
     }
 
+    [Fact]
+    public async Task ALinkFollowedFromAnotherSiteDownloadsNothing()
+    {
+        var job = await ExportAsync(Mark);
+        using var client = await SignedInAsync(Mark);
+        using var request = new HttpRequestMessage(HttpMethod.Get, EvidenceDownloads.UrlOf(job.Id));
+        request.Headers.Add("Sec-Fetch-Site", "cross-site");
+
+        var response = await client.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "Download packs from the Evidence page");
+    }
+
     [Theory]
     [InlineData("0123456789abcdef0123456789abcdef")]
     [InlineData("..%2F..%2Fsigning.key")]

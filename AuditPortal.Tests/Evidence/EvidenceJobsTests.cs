@@ -171,6 +171,24 @@ public sealed class EvidenceJobsTests(EvidencePortal portal) : IClassFixture<Evi
     }
 
     [Fact]
+    public async Task AnExportThatCannotBeRecordedIsRefusedNamingTheFolder()
+    {
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var broken = new PortalFactory(ledger);
+        var jobs = broken.Services.GetRequiredService<EvidenceJobs>();
+        var folder = broken.Services.GetRequiredService<EvidenceJobsLocation>().Directory;
+        // The folder replaced by a file after start-up: nothing can be written there.
+        Directory.Delete(folder, recursive: true);
+        File.WriteAllText(folder, "not a folder");
+
+        var refused = Assert.Throws<EvidenceJobRefusedException>(() => jobs.Start(EvidencePortal.V3Request(), Manager("no.folder")));
+
+        Assert.Contains(folder, refused.Message);
+        Assert.Contains("Evidence:Directory", refused.Message);
+        Assert.Empty(jobs.Recent(null));
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void TheEvidenceFolderIsOwnerOnly() =>
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(portal.EvidenceDirectory));

@@ -11,7 +11,8 @@ namespace AuditPortal.Features.Evidence;
 /// <c>GET /evidence/packs/{id}</c>: the zip of a finished background export, for its exporter or an
 /// Admin. Dashboard sign-in only: the route is outside /api, so an API key never reaches it (the
 /// cookie handler answers, and sends whoever has no session to sign in). A signed-in person who may
-/// not have the pack gets a 403 problem, an unknown or expired pack a 404 problem. Each download is an
+/// not have the pack gets a 403 problem, an unknown or expired pack a 404 problem, and so does a request
+/// another site started (Sec-Fetch-Site). Each download is an
 /// <c>evidence.download</c> access event in the downloader's name, recorded before the file is sent.
 /// </summary>
 public static class EvidenceDownloads
@@ -35,6 +36,11 @@ public static class EvidenceDownloads
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAsync(string id, HttpContext http,
         EvidenceJobs jobs, IAuthorizationService authorization, AccessRecorder access)
     {
+        // A link on another site must not make a signed-in browser fetch a pack (and record a download in its owner's
+        // name): browsers say where a request comes from, and a download starts on this portal's own page.
+        if (http.Request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site")
+            return Problems.Forbidden("Download packs from the Evidence page",
+                "This link was followed from another site; open the Evidence page of this portal and download the pack there.");
         var user = http.User;
         var job = EvidenceJobStore.IsId(id) ? jobs.Find(id) : null;
         // A Reviewer learns nothing about which packs exist.

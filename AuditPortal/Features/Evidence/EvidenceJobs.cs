@@ -57,7 +57,16 @@ public sealed partial class EvidenceJobs(EvidenceJobStore store, EvidenceJobsLoc
                 IncludeContent = request.IncludeContent,
                 CreatedAt = time.GetUtcNow(),
             };
-            store.Save(job);
+            try
+            {
+                // Again here: an operator may have removed the folder since start-up.
+                store.CreateFolder();
+                store.Save(job);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new EvidenceJobRefusedException($"The export cannot be recorded in {store.Directory} ({e.Message}); tell an administrator (Evidence:Directory).");
+            }
             _requests[job.Id] = request;
             _jobs[job.Id] = job;
             if (!_queue.Writer.TryWrite(job.Id))
