@@ -166,6 +166,33 @@ public abstract class EvidenceExportTests(PortalFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task APurgedContentIsCountedAndMarkedPurgedAndThePackStillVerifies()
+    {
+        var tag = Tag();
+        await SeedAsync(tag);
+        await using (var db = fixture.Ledger.OpenContext())
+        {
+            var call = await db.Entries.Where(e => e.EventId == $"{tag}-call-1").Select(e => e.Sequence).SingleAsync(Ct);
+            // As retention does: the content row (content and salt) goes, the envelope stays.
+            await new Tampering.Attacker(fixture.Ledger).DisableTriggersAsync();
+            await fixture.Ledger.ExecuteAsync($"DELETE FROM ledger_contents WHERE sequence = {call}");
+        }
+        var destination = Path.Combine(_folder, "purged.zip");
+
+        var result = await Exporter.ExportAsync(new EvidenceRequest(Parse($"?application=app-{tag}"), true), new ActorRef($"m-{tag}", ActorKinds.User),
+            "dashboard", destination, null, Ct);
+
+        Assert.Equal(new EvidenceCounts(6, 3, 0, 5, 1), result.Counts);
+        Assert.Equal(PackOutcome.Passed, EvidencePackVerifier.Verify(destination, fixture.Ledger.VerifierKey()).Outcome);
+        using var pack = ZipFile.OpenRead(destination);
+        using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(Bytes(pack, EvidencePackFormat.Workbook)));
+        var events = workbook.Worksheet("Events");
+        Assert.Equal(["disclosed", "disclosed", "disclosed", "disclosed", "purged", "disclosed"],
+            Enumerable.Range(2, 6).Select(r => events.Cell(r, 17).GetString()));
+        Assert.Equal("1", workbook.Worksheet("Summary").RowsUsed().Single(r => r.Cell(1).GetString() == "Contents purged").Cell(2).GetString());
+    }
+
+    [Fact]
     public async Task ACancelledExportLeavesNoFileAndRecordsNothing()
     {
         var tag = Tag();

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Evidence;
 using AuditPortal.Data.Signing;
+using AuditPortal.Features.Integrity;
 using AuditPortal.Tests.Tampering;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditPortal.Tests.Evidence;
 
@@ -119,11 +121,14 @@ public sealed class EvidencePackVerifierTests(EvidencePackFixture fixture) : ICl
     }
 
     [Fact]
-    public void ACheckpointSwappedForAnotherValidOneOfTheSameLedgerIsNamed()
+    public async Task ACheckpointSwappedForAnotherValidOneOfTheSameLedgerIsNamed()
     {
         var packed = Checkpoint.ParseNoteText(SignedNote.Parse(Copy().Text(EvidencePackFormat.Checkpoint)).Text);
-        // Another checkpoint this ledger really signed (its anchor file), of another size.
-        var other = new Data.Anchors.AnchorDirectory(fixture.Portal.Ledger.AnchorDirectory).ReadAll().First(a => a.TreeSize != packed.TreeSize);
+        // Another checkpoint this ledger really signs, of a larger size: the ledger grew after the export.
+        await Infrastructure.Events.PostAsync(fixture.Portal.Ingest, Infrastructure.Events.LlmCall($"later-{Guid.NewGuid():N}"));
+        await fixture.Portal.Portal.Services.GetRequiredService<CheckpointPublisher>().PublishAsync(TestContext.Current.CancellationToken);
+        var other = new Data.Anchors.AnchorDirectory(fixture.Portal.Ledger.AnchorDirectory).ReadAll().Last();
+        Assert.NotEqual(packed.TreeSize, other.TreeSize);
         Assert.True(SignedNote.Parse(other.Note).IsSignedBy(fixture.Key));
 
         var swapped = Copy().Replace(EvidencePackFormat.Checkpoint, other.Note);

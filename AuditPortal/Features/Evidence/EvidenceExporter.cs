@@ -3,7 +3,6 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using AuditPortal.Configuration;
 using AuditPortal.Data.Evidence;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Merkle;
@@ -14,7 +13,6 @@ using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Ledger;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace AuditPortal.Features.Evidence;
 
@@ -27,14 +25,15 @@ namespace AuditPortal.Features.Evidence;
 /// proof and content commitment is checked on the way, and an export that would not verify fails
 /// instead. The export is recorded as an access event before the pack is moved into place.
 /// </summary>
-public sealed class EvidenceExporter(
+public sealed partial class EvidenceExporter(
     IDbContextFactory<LedgerDbContext> factory,
     AccessRecorder access,
+    CheckpointPublisher publisher,
     SigningKeyHolder keys,
     LedgerLocation location,
     IntegrityAlerts alerts,
-    IOptions<PortalOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<EvidenceExporter> logger)
 {
     /// <summary>Progress is reported at most once per this many rows.</summary>
     private const int ProgressEveryRows = 500;
@@ -183,25 +182,30 @@ public sealed class EvidenceExporter(
     }
 
     /// <summary>
-    /// The newest checkpoint, once it covers the ledger as it was when the export started: the
-    /// checkpointer issues one within Checkpoints:Interval of an append. If none arrives in time the
-    /// pack is bounded at the newest checkpoint there is, and its Summary says so.
+    /// A checkpoint covering the ledger as it was when the export began: the checkpointer's publisher is
+    /// asked for one at once (it signs the sealed head, so it covers at least that size). If publishing
+    /// fails, the pack is bounded at the newest checkpoint there is, and its Summary says so.
     /// </summary>
     private async Task<PackCheckpoint> CheckpointAsync(LedgerDbContext db, CancellationToken cancellationToken)
     {
         var head = await TreeReader.TreeSizeAsync(db, cancellationToken);
-        var deadline = time.GetUtcNow() + options.Value.Checkpoints.Interval + TimeSpan.FromSeconds(2);
-        while (true)
+        try
         {
-            var latest = await db.Checkpoints.AsNoTracking().OrderByDescending(c => c.TreeSize)
-                .Select(c => new { c.TreeSize, c.Note }).FirstOrDefaultAsync(cancellationToken);
-            if (latest is not null && (latest.TreeSize >= head || time.GetUtcNow() >= deadline))
-                return Parse(latest.TreeSize, latest.Note, head);
-            if (time.GetUtcNow() >= deadline)
-                throw new EvidenceExportException("The ledger has no signed checkpoint yet, so no entry can be proven; try again in a few seconds.");
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
+            await publisher.PublishAsync(cancellationToken);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogBounded(logger, e);
+        }
+        var latest = await db.Checkpoints.AsNoTracking().OrderByDescending(c => c.TreeSize)
+            .Select(c => new { c.TreeSize, c.Note }).FirstOrDefaultAsync(cancellationToken);
+        return latest is null
+            ? throw new EvidenceExportException("The ledger has no signed checkpoint, so no entry can be proven; see the log for why publishing one failed.")
+            : Parse(latest.TreeSize, latest.Note, head);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An evidence export could not get a fresh checkpoint; the pack is bounded at the newest one")]
+    private static partial void LogBounded(ILogger logger, Exception exception);
 
     private PackCheckpoint Parse(long treeSize, string note, long head)
     {

@@ -33,9 +33,28 @@ public sealed partial class CheckpointPublisher(
     /// <summary>Every stored checkpoint up to this size has its anchor file (null: not looked at yet).</summary>
     private long? _anchoredThrough;
 
+    /// <summary>
+    /// One publication at a time in this instance: the checkpointer and an evidence export (which asks for a
+    /// checkpoint covering what it packs) would otherwise write the same anchor file at once.
+    /// </summary>
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     /// <summary>Publishes a checkpoint if the log grew since the last one; returns the size of the latest checkpoint (0: none).</summary>
     /// <exception cref="CheckpointConflictException">The database holds a different checkpoint for the same size.</exception>
     public async Task<long> PublishAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await PublishOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<long> PublishOnceAsync(CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var head = await db.Seals.AsNoTracking().OrderByDescending(s => s.TreeSize)
