@@ -36,7 +36,7 @@ public sealed partial class EvidenceDownloadTests(EvidencePortal portal) : IClas
         Assert.Equal(job.DownloadName, response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         Assert.Contains("no-store", response.Headers.CacheControl?.ToString());
         var bytes = await response.Content.ReadAsByteArrayAsync();
-        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(portal.EvidenceDirectory, job.Id + ".zip")), bytes);
+        Assert.Equal(await File.ReadAllBytesAsync(portal.Jobs.PackOf(job)!), bytes);
         using var zip = new ZipArchive(new MemoryStream(bytes));
         Assert.Contains("manifest.json", zip.Entries.Select(e => e.FullName));
     }

@@ -28,7 +28,9 @@ public sealed class EvidenceJobsTests(EvidencePortal portal) : IClassFixture<Evi
         Assert.Equal(EvidenceJobStatus.Done, done.Status);
         Assert.Equal(EvidencePortal.V3PackEntries, done.Result!.Counts.Events);
         Assert.Equal(3, done.Result.Counts.PromptChanges);
-        Assert.Equal([$"{job.Id}.json", $"{job.Id}.zip"], portal.FilesOf(job.Id));
+        // The pack under the name the browser saves it as, which the export's access event names too.
+        Assert.Equal([job.Id, $"{job.Id}.json", $"{job.Id}/{done.DownloadName}"], portal.FilesOf(job.Id));
+        Assert.Equal(done.DownloadName, done.Result.FileName);
         await using var restarted = OnSameFolder(portal.EvidenceDirectory);
         var listed = Assert.Single(restarted.Services.GetRequiredService<EvidenceJobs>().Recent(exporter.Id));
         Assert.Equal(EvidenceJobStatus.Done, listed.Status);
@@ -48,12 +50,12 @@ public sealed class EvidenceJobsTests(EvidencePortal portal) : IClassFixture<Evi
             {
                 var job = portal.Jobs.Start(EvidencePortal.V3Request(), exporter);
                 await hold.Held;
-                // What a kill -9 now would leave on disk: the record says running, a pack may be half written.
-                foreach (var file in Directory.EnumerateFiles(portal.EvidenceDirectory).Where(f => f.Contains(job.Id, StringComparison.Ordinal)))
-                    File.Copy(file, Path.Combine(crashed, Path.GetFileName(file)));
-                // ...and the exporter's work folder and temporary zip, as a process killed while packing leaves them.
-                Directory.CreateDirectory(Path.Combine(crashed, $".{job.Id}.zip.{Guid.NewGuid():N}.work"));
-                File.WriteAllText(Path.Combine(crashed, $".{job.Id}.zip.{Guid.NewGuid():N}.tmp"), "half a zip");
+                // What a kill -9 now would leave on disk: the record says running, and the job's folder holds the
+                // exporter's work folder and temporary zip, as a process killed while packing leaves them.
+                File.Copy(Path.Combine(portal.EvidenceDirectory, job.Id + ".json"), Path.Combine(crashed, job.Id + ".json"));
+                var partial = Directory.CreateDirectory(Path.Combine(crashed, job.Id)).FullName;
+                Directory.CreateDirectory(Path.Combine(partial, $".{job.DownloadName}.{Guid.NewGuid():N}.work"));
+                File.WriteAllText(Path.Combine(partial, $".{job.DownloadName}.{Guid.NewGuid():N}.tmp"), "half a zip");
                 Assert.Contains("\"status\": \"running\"", File.ReadAllText(Path.Combine(crashed, job.Id + ".json")));
                 hold.Release();
                 await portal.Jobs.FinishedAsync(job.Id);
@@ -133,20 +135,20 @@ public sealed class EvidenceJobsTests(EvidencePortal portal) : IClassFixture<Evi
     {
         var exporter = Manager("sweep");
         var job = await portal.Jobs.FinishedAsync(portal.Jobs.Start(EvidencePortal.V3Request(), exporter).Id);
-        // A temporary zip a killed process left behind for a job no record mentions.
-        var stray = Path.Combine(portal.EvidenceDirectory, $".{Guid.NewGuid():N}.zip.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(stray, "half a pack");
-        File.SetLastWriteTimeUtc(stray, DateTime.UtcNow.AddDays(-8));
+        // The folder of a job no record mentions any more (its record lost), with a half-written zip.
+        var stray = Directory.CreateDirectory(Path.Combine(portal.EvidenceDirectory, Guid.NewGuid().ToString("N"))).FullName;
+        File.WriteAllText(Path.Combine(stray, ".evidence-20261101T000000Z.zip.tmp"), "half a pack");
+        Directory.SetLastWriteTimeUtc(stray, DateTime.UtcNow.AddDays(-8));
         var finishedAt = job.FinishedAt!.Value;
 
         portal.Jobs.Sweep(finishedAt.AddDays(6.9));
-        Assert.Equal([$"{job.Id}.json", $"{job.Id}.zip"], portal.FilesOf(job.Id));
+        Assert.Equal([job.Id, $"{job.Id}.json", $"{job.Id}/{job.DownloadName}"], portal.FilesOf(job.Id));
         Assert.NotNull(portal.Jobs.Find(job.Id));
 
         portal.Jobs.Sweep(finishedAt.AddDays(7.1));
         Assert.Empty(portal.FilesOf(job.Id));
         Assert.Null(portal.Jobs.Find(job.Id));
-        Assert.False(File.Exists(stray));
+        Assert.False(Directory.Exists(stray));
     }
 
     [Fact]
@@ -167,7 +169,7 @@ public sealed class EvidenceJobsTests(EvidencePortal portal) : IClassFixture<Evi
         Assert.Equal(EvidenceJobStatus.Failed, failed.Status);
         Assert.False(string.IsNullOrWhiteSpace(failed.Reason));
         Assert.Null(failed.Result);
-        Assert.Equal([failed.Id + ".json"], Directory.EnumerateFiles(folder).Select(Path.GetFileName));
+        Assert.Equal([failed.Id + ".json"], EvidencePortal.FilesIn(folder, failed.Id));
     }
 
     [Fact]

@@ -55,10 +55,14 @@ public sealed class EvidencePortal : IAsyncLifetime
     public static EvidenceRequest V3Request(bool includeContent = true) =>
         new(new Features.Events.EventQuery { Prompt = Prompt, PromptVersion = 3 }, includeContent);
 
-    /// <summary>The files in the evidence folder that belong to <paramref name="jobId"/>.</summary>
-    public IReadOnlyList<string> FilesOf(string jobId) =>
-        Directory.Exists(EvidenceDirectory)
-            ? [.. Directory.EnumerateFileSystemEntries(EvidenceDirectory).Select(Path.GetFileName).Where(n => n!.Contains(jobId, StringComparison.Ordinal)).Order()!]
+    /// <summary>What the evidence folder holds for <paramref name="jobId"/>: files and folders, as paths relative to it ('/'-separated), sorted.</summary>
+    public IReadOnlyList<string> FilesOf(string jobId) => FilesIn(EvidenceDirectory, jobId);
+
+    public static IReadOnlyList<string> FilesIn(string folder, string jobId) =>
+        Directory.Exists(folder)
+            ? [.. Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories)
+                .Select(p => Path.GetRelativePath(folder, p).Replace(Path.DirectorySeparatorChar, '/'))
+                .Where(p => p.Contains(jobId, StringComparison.Ordinal)).Order(StringComparer.Ordinal)]
             : [];
 
     public async ValueTask DisposeAsync()

@@ -6,8 +6,10 @@ using AuditPortal.Data.Ledger.Providers;
 namespace AuditPortal.Features.Evidence;
 
 /// <summary>
-/// The files of the background exports under <c>Evidence:Directory</c>: per job a pack
-/// <c>&lt;id&gt;.zip</c> and a small JSON record <c>&lt;id&gt;.json</c>. The folder is created owner-only
+/// The files of the background exports under <c>Evidence:Directory</c>: per job a small JSON record
+/// <c>&lt;id&gt;.json</c> and a folder <c>&lt;id&gt;/</c> holding the pack under the name the browser saves
+/// it as, <c>evidence-&lt;utc&gt;.zip</c> (so the access event of the export names the file the auditor
+/// receives), and, while it is written, the exporter's temporary files. Folders are created owner-only
 /// (0700) like the ledger's other folders, and records are written owner-only (0600): packs hold
 /// audited content. A record is replaced atomically (written beside, then moved over), so a crash
 /// leaves the old one or the new one, never half of one.
@@ -29,7 +31,20 @@ public sealed partial class EvidenceJobStore(EvidenceJobsLocation location)
 
     public static bool IsId(string? id) => id is not null && JobId().IsMatch(id);
 
-    public string PackPath(string id) => Path.Combine(location.Directory, id + ".zip");
+    /// <summary>Where a job's pack is written (its folder is created, owner-only).</summary>
+    public string PackPath(EvidenceJob job)
+    {
+        var folder = Path.Combine(location.Directory, job.Id);
+        OwnerOnlyFiles.CreateFolder(folder);
+        return Path.Combine(folder, job.DownloadName);
+    }
+
+    /// <summary>The finished pack of a job, or null when there is none.</summary>
+    public string? ExistingPack(EvidenceJob job)
+    {
+        var path = Path.Combine(location.Directory, job.Id, job.DownloadName);
+        return File.Exists(path) ? path : null;
+    }
 
     private string RecordPath(string id) => Path.Combine(location.Directory, id + ".json");
 
@@ -65,12 +80,11 @@ public sealed partial class EvidenceJobStore(EvidenceJobsLocation location)
         }
     }
 
-    /// <summary>Removes the pack of a job, and whatever an export of it left half done (EvidenceExporter's <c>.&lt;name&gt;.*.work</c> folder and <c>.tmp</c> file).</summary>
+    /// <summary>Removes a job's folder: its pack, and whatever an export of it left half done (EvidenceExporter's work folder and temporary zip).</summary>
     public void DeletePack(string id)
     {
-        File.Delete(PackPath(id));
-        if (!System.IO.Directory.Exists(location.Directory)) return;
-        foreach (var partial in System.IO.Directory.EnumerateFileSystemEntries(location.Directory, $".{id}.zip.*")) DeleteEntry(partial);
+        var folder = Path.Combine(location.Directory, id);
+        if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
     }
 
     public void Delete(string id)

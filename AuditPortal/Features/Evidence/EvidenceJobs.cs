@@ -88,8 +88,7 @@ public sealed partial class EvidenceJobs(EvidenceJobStore store, EvidenceJobsLoc
         [.. _jobs.Values.Where(j => exporterId is null || j.ExporterId == exporterId).OrderByDescending(j => j.CreatedAt).ThenBy(j => j.Id).Take(max)];
 
     /// <summary>The finished pack of a job, or null when there is none (not done, or swept).</summary>
-    public string? PackOf(EvidenceJob job) =>
-        job.Status == EvidenceJobStatus.Done && File.Exists(store.PackPath(job.Id)) ? store.PackPath(job.Id) : null;
+    public string? PackOf(EvidenceJob job) => job.Status == EvidenceJobStatus.Done ? store.ExistingPack(job) : null;
 
     /// <summary>
     /// Stops a job: a queued one at once, a running one at the exporter's next check (its pack is not
@@ -182,10 +181,10 @@ public sealed partial class EvidenceJobs(EvidenceJobStore store, EvidenceJobsLoc
         }
         Changed?.Invoke(job);
 
-        var path = store.PackPath(id);
         EvidenceJob finished;
         try
         {
+            var path = store.PackPath(job);
             await using var scope = scopes.CreateAsyncScope();
             var exporter = scope.ServiceProvider.GetRequiredService<EvidenceExporter>();
             var progress = new InlineProgress(p => Report(id, p));
@@ -256,7 +255,7 @@ public sealed partial class EvidenceJobs(EvidenceJobStore store, EvidenceJobsLoc
         {
             store.DeletePack(id);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             LogRecordNotSaved(logger, id, e);
         }
