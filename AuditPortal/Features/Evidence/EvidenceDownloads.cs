@@ -75,6 +75,7 @@ public static class EvidenceDownloads
             await access.RecordAsync(reader, "evidence.download", new Dictionary<string, string>
             {
                 ["pack"] = job.Id,
+                ["file"] = job.DownloadName,
                 ["exportedBy"] = job.ExporterId,
                 ["manifestSha256"] = result.ManifestSha256,
                 ["via"] = "dashboard",
