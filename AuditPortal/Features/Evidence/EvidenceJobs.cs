@@ -98,6 +98,7 @@ public sealed partial class EvidenceJobs(EvidenceJobStore store, EvidenceJobsLoc
     public bool Cancel(string id, string cancelledBy)
     {
         EvidenceJob changed;
+        CancellationTokenSource? running = null;
         lock (_gate)
         {
             if (!_jobs.TryGetValue(id, out var job) || job.Finished) return false;
@@ -109,8 +110,17 @@ public sealed partial class EvidenceJobs(EvidenceJobStore store, EvidenceJobsLoc
             else
             {
                 changed = _jobs[id] = job with { CancelRequestedBy = cancelledBy };
-                if (_running.TryGetValue(id, out var running)) running.Cancel();
+                _running.TryGetValue(id, out running);
             }
+        }
+        // Outside the gate: cancellation runs the exporter's callbacks on this thread.
+        try
+        {
+            running?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // It finished in the meantime.
         }
         Changed?.Invoke(changed);
         return true;
