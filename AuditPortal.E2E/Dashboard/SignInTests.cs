@@ -22,9 +22,13 @@ public sealed class SignInTests(DashboardFixture fixture)
 
         Assert.Equal(role, await page.TestId("user-roles").InnerTextAsync());
         var nav = page.Page.GetByRole(AriaRole.Navigation, new() { Name = "Dashboard" });
-        string[] links = mayRunVerification
-            ? ["Overview", "Timeline", "Prompts", "Integrity", "API keys", "Access log"]
-            : ["Overview", "Timeline", "Prompts", "Integrity"];
+        // Roles are cumulative: a Manager adds evidence export, an Admin the admin pages.
+        string[] links = role switch
+        {
+            "Admin" => ["Overview", "Timeline", "Prompts", "Integrity", "Evidence", "API keys", "Access log"],
+            "Manager" => ["Overview", "Timeline", "Prompts", "Integrity", "Evidence"],
+            _ => ["Overview", "Timeline", "Prompts", "Integrity"],
+        };
         Assert.Equal(links, (await nav.GetByRole(AriaRole.Link).AllInnerTextsAsync()).Select(t => t.Trim()));
         Assert.Equal(mayRunVerification ? 1 : 0, await page.TestId("run-verification").CountAsync());
         page.AssertNoConsoleErrors();

@@ -97,6 +97,7 @@ public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
         builder.UseSetting("AuditPortal:Signing:KeyFile", Path.Combine(_folder, "signing.key"));
         builder.UseSetting("AuditPortal:Signing:Origin", "e2e.example/auditportal");
         builder.UseSetting("AuditPortal:Anchors:Directory", Path.Combine(_folder, "anchors"));
+        builder.UseSetting("AuditPortal:Evidence:Directory", Path.Combine(_folder, "evidence"));
         builder.UseSetting("AuditPortal:Checkpoints:Interval", "00:00:00.2");
         builder.UseSetting("AuditPortal:Demo:LoadOnFirstRun", _demo ? "true" : "false");
         if (_idp is null)

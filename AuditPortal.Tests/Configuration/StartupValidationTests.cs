@@ -16,6 +16,8 @@ public sealed class StartupValidationTests
     [InlineData("Development", "AuditPortal:Authentication:Mode", "Kerberos", "use Development or OpenIdConnect")]
     [InlineData("Development", "AuditPortal:Redaction:Detectors:passport", "Mask", "AuditPortal:Redaction:Detectors:passport is not a detector; use secret, email, iban, card, phone")]
     [InlineData("Development", "AuditPortal:Redaction:Detectors:email", "Delete", "AuditPortal:Redaction:Detectors:email = \"Delete\" is not an action; use Keep, Mask or Hash")]
+    [InlineData("Development", "AuditPortal:Evidence:KeepDays", "0", "AuditPortal:Evidence:KeepDays 0 is out of range")]
+    [InlineData("Development", "AuditPortal:Evidence:Directory", " ", "AuditPortal:Evidence:Directory is empty")]
     public async Task ABadSettingStopsThePortalWithAMessageNamingIt(string environment, string key, string value, string message)
     {
         await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);

@@ -29,6 +29,7 @@ public sealed class PageAuthorizationTests
     [InlineData("/admin/api-keys")]
     [InlineData("/timeline")]
     [InlineData("/access")]
+    [InlineData("/evidence")]
     public async Task APageRequestWithoutASessionStartsTheSignIn(string path)
     {
         await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);

@@ -21,6 +21,7 @@ public sealed class PortalFactory(TestLedger ledger, TimeSpan? checkpointInterva
         builder.UseSetting("AuditPortal:Signing:KeyFile", ledger.KeyFile);
         builder.UseSetting("AuditPortal:Signing:Origin", ledger.Origin);
         builder.UseSetting("AuditPortal:Anchors:Directory", ledger.AnchorDirectory);
+        builder.UseSetting("AuditPortal:Evidence:Directory", Path.Combine(ledger.Folder, "evidence"));
         builder.UseSetting("AuditPortal:Checkpoints:Interval", (checkpointInterval ?? TimeSpan.FromMilliseconds(300)).ToString());
         builder.UseSetting("AuditPortal:Demo:LoadOnFirstRun", "false");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

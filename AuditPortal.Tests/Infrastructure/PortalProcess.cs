@@ -25,6 +25,7 @@ public static class PortalProcess
         info.Environment["AuditPortal__Signing__KeyFile"] = ledger.KeyFile;
         info.Environment["AuditPortal__Signing__Origin"] = ledger.Origin;
         info.Environment["AuditPortal__Anchors__Directory"] = ledger.AnchorDirectory;
+        info.Environment["AuditPortal__Evidence__Directory"] = Path.Combine(ledger.Folder, "evidence");
         info.Environment["AuditPortal__Checkpoints__Interval"] = "00:00:00.300";
         info.Environment["AuditPortal__Demo__LoadOnFirstRun"] = "false";
         info.Environment["Logging__LogLevel__Default"] = "Warning";

@@ -1,5 +1,7 @@
+using AuditPortal.Configuration;
 using AuditPortal.Features.Account;
 using AuditPortal.Features.Events;
+using AuditPortal.Features.Evidence;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Overview;
 using MudBlazor.Services;
@@ -21,6 +23,8 @@ public static class DashboardComposition
         builder.Services.AddSingleton<IntegrityStatus>();
         builder.Services.AddSingleton<VerificationRuns>();
         builder.Services.AddSingleton<FilterSuggestions>();
+        // The same folder the settings' other relative paths are resolved against (PortalConfiguration).
+        builder.Services.AddEvidenceJobs(PortalConfiguration.FindSettingsFolder(builder.Environment.ContentRootPath));
         // Scoped: one per circuit, so each viewer's browser is asked once.
         builder.Services.AddScoped<ViewerTimeZone>();
         // An unpublished build outside Development would answer 500 for MudBlazor's css and js.
@@ -34,6 +38,7 @@ public static class DashboardComposition
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapAccountEndpoints();
+        app.MapEvidenceDownloads();
         // Blazor would add a second CSP header of its own ("frame-ancestors 'self'"); SecurityHeaders' policy already says 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;

@@ -15,6 +15,7 @@ public sealed class PortalOptions
     public AuthenticationSettings Authentication { get; set; } = new();
     public RetentionSettings Retention { get; set; } = new();
     public RedactionSettings Redaction { get; set; } = new();
+    public EvidenceSettings Evidence { get; set; } = new();
 }
 
 public sealed class DatabaseSettings
@@ -77,4 +78,13 @@ public sealed class RedactionSettings
     public Dictionary<string, string> Detectors { get; set; } = [];
     /// <summary>The HMAC key for Hash, created owner-only on first use; back it up with the signing key.</summary>
     public string KeyFile { get; set; } = "data/redaction.key";
+}
+
+/// <summary>The dashboard's background exports (`evidence export --out FILE` writes where it is told).</summary>
+public sealed class EvidenceSettings
+{
+    /// <summary>Packs and their job records; holds audited content, so it is created owner-only.</summary>
+    public string Directory { get; set; } = "data/evidence";
+    /// <summary>Packs and job records older than this are deleted by a periodic sweep.</summary>
+    public int KeepDays { get; set; } = 7;
 }

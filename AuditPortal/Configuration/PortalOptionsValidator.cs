@@ -38,6 +38,10 @@ public sealed class PortalOptionsValidator : IValidateOptions<PortalOptions>
             if (!Enum.TryParse<RedactionAction>(action, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
                 errors.Add($"{p}:Redaction:Detectors:{detector} = \"{action}\" is not an action; use Keep, Mask or Hash.");
         }
+        if (string.IsNullOrWhiteSpace(options.Evidence.Directory))
+            errors.Add($"{p}:Evidence:Directory is empty; set a folder for evidence packs (default data/evidence).");
+        if (options.Evidence.KeepDays is < 1 or > 3650)
+            errors.Add($"{p}:Evidence:KeepDays {options.Evidence.KeepDays} is out of range; use 1 to 3650.");
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

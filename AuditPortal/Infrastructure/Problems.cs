@@ -53,6 +53,8 @@ public static class Problems
 
     public static ProblemHttpResult NotFound(string title, string detail) => Problem(StatusCodes.Status404NotFound, ProblemTypes.NotFound, title, detail);
 
+    public static ProblemHttpResult Forbidden(string title, string detail) => Problem(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, title, detail);
+
     private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>
         TypedResults.Problem(new ProblemDetails { Status = status, Type = type, Title = title, Detail = detail });
 }

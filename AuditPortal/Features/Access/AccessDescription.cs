@@ -41,6 +41,9 @@ public static class AccessDescription
                 return [new("Inclusion proof of event "), new($"#{sequence}", $"/events/{sequence}"), new($" in the tree of size {Get("treeSize")}")];
             case "evidence.export":
                 return Export(details);
+            case "evidence.download":
+                return [new($"Downloaded evidence pack {Get("file") ?? Get("pack")} exported by {Get("exportedBy") ?? "?"}" +
+                            (Get("manifestSha256") is { } downloaded ? $" · manifest SHA-256 {downloaded}" : ""))];
             case "proofs.consistency":
                 return [new($"Consistency proof from tree size {Get("from")} to {Get("to")}")];
             default:
