@@ -25,7 +25,7 @@ public sealed class SignInTests(DashboardFixture fixture)
         // Roles are cumulative: a Manager adds evidence export, an Admin the admin pages.
         string[] links = role switch
         {
-            "Admin" => ["Overview", "Timeline", "Prompts", "Integrity", "Evidence", "API keys", "Access log"],
+            "Admin" => ["Overview", "Timeline", "Prompts", "Integrity", "Evidence", "API keys", "Access log", "Retention"],
             "Manager" => ["Overview", "Timeline", "Prompts", "Integrity", "Evidence"],
             _ => ["Overview", "Timeline", "Prompts", "Integrity"],
         };

@@ -27,14 +27,14 @@ public sealed class NavMenuTests : DashboardTestContext
     }
 
     [Fact]
-    public void AnAdminAlsoSeesTheEvidencePageTheApiKeysPageAndTheAccessLog()
+    public void AnAdminAlsoSeesTheEvidencePageTheApiKeysPageTheAccessLogAndRetention()
     {
         SignInAs(PortalRoles.Admin);
 
         var links = RenderInteractive<NavMenu>().FindAll("a").Select(a => (a.TextContent.Trim(), a.GetAttribute("href"))).ToList();
 
         Assert.Equal([("Overview", "/"), ("Timeline", "/timeline"), ("Prompts", "/prompts"), ("Integrity", "/integrity"), ("Evidence", "/evidence"),
-            ("API keys", "/admin/api-keys"), ("Access log", "/access")], links);
+            ("API keys", "/admin/api-keys"), ("Access log", "/access"), ("Retention", "/retention")], links);
     }
 
     [Fact]

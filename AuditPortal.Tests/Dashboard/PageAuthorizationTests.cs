@@ -30,6 +30,7 @@ public sealed class PageAuthorizationTests
     [InlineData("/timeline")]
     [InlineData("/access")]
     [InlineData("/evidence")]
+    [InlineData("/retention")]
     public async Task APageRequestWithoutASessionStartsTheSignIn(string path)
     {
         await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
