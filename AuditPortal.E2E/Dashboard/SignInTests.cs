@@ -88,8 +88,9 @@ public sealed class SignInTests(DashboardFixture fixture)
         Assert.StartsWith(fixture.Development.Url + "/account/signin", page.Page.Url);
 
         var rows = await page.Page.Locator("table.devusers tbody tr").AllInnerTextsAsync();
-        Assert.Equal(4, rows.Count);
+        Assert.Equal(5, rows.Count);
         Assert.Contains(rows, r => r.Contains("ada.admin@example.com") && r.Contains("Admin"));
+        Assert.Contains(rows, r => r.Contains("ben.admin@example.com") && r.Contains("Admin"));
         Assert.Contains(rows, r => r.Contains("nora.norole@example.com") && r.Contains("no role"));
         await Assertions.Expect(page.Page.GetByText("Development sign-in: anyone can sign in")).ToBeVisibleAsync();
 

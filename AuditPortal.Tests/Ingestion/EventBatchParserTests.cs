@@ -661,12 +661,19 @@ public class EventBatchParserTests
     [InlineData("X-custom")]
     [InlineData("x-Custom")]
     [InlineData("custom")]
-    [InlineData("retention.applied")]
     public void UnknownEventTypesAreRejectedAtType(string type)
     {
         var errors = AssertRejected(ParseEvents(With(Access(), "type", type)), "events[0].type");
 
         Assert.Contains("not a known event type", errors["events[0].type"][0]);
+    }
+
+    [Fact]
+    public void ATypeThePortalReservesIsRejectedNamingIt()
+    {
+        var errors = AssertRejected(ParseEvents(With(Access(), "type", "retention.applied")), "events[0].type");
+
+        Assert.Equal("retention.applied is reserved for the portal itself and cannot be sent", errors["events[0].type"][0]);
     }
 
     [Theory]
