@@ -9,7 +9,10 @@ namespace AuditPortal.E2E.Dashboard;
 /// through it: who changed the support-reply prompt, who approved it, which calls used the new
 /// version, and is what the page shows the ledger's signed record? Then an admin sees that the
 /// reviewer looked. On a portal of its own that loads the demo on first run, as `dotnet run` does.
+/// It runs alone, after the other flows: loading 5,000 demo events through the writer takes both
+/// cores for a while, and the other flows' pages would wait on it.
 /// </summary>
+[Collection(DemoPortalCollection.Name)]
 public sealed class ReviewersQuestionTests(DashboardFixture fixture)
 {
     private const int DemoEvents = 5_000;
@@ -80,4 +83,10 @@ public sealed class ReviewersQuestionTests(DashboardFixture fixture)
         await access.ScreenshotAsync("demo-access-log");
         access.AssertNoConsoleErrors();
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DemoPortalCollection
+{
+    public const string Name = "A portal loading the demo data";
 }
