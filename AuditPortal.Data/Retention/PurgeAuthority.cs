@@ -11,11 +11,10 @@ namespace AuditPortal.Data.Retention;
 /// </summary>
 public sealed class PurgeAuthority
 {
-    private readonly List<(RetentionTombstone Tombstone, RetentionState State)> _tombstones = [];
+    private readonly List<RetentionTombstone> _tombstones = [];
+    private readonly Dictionary<long, RetentionState> _stateAt = [];
     private readonly Dictionary<string, long> _purgedBy = new(StringComparer.Ordinal);
-
-    /// <summary>Every tombstone's ranges, sorted by their first sequence: which tombstone covers a sequence is a binary search.</summary>
-    private readonly List<(long First, long Last, int Tombstone)> _ranges = [];
+    private readonly TombstoneIndex _index;
 
     /// <param name="events">The portal's config.changed and retention.applied events, in sequence order.</param>
     public PurgeAuthority(IEnumerable<ProjectedEvent> events)
@@ -25,15 +24,15 @@ public sealed class PurgeAuthority
         {
             if (RetentionTombstone.From(e) is { } tombstone)
             {
-                _ranges.AddRange(tombstone.Ranges.Select(r => (r.First, r.Last, _tombstones.Count)));
-                _tombstones.Add((tombstone, state.Snapshot()));
+                _tombstones.Add(tombstone);
+                _stateAt[tombstone.Sequence] = state.Snapshot();
             }
             else state.Apply(e);
         }
-        _ranges.Sort((a, b) => a.First.CompareTo(b.First));
+        _index = new TombstoneIndex(_tombstones);
     }
 
-    public IReadOnlyList<RetentionTombstone> Tombstones => [.. _tombstones.Select(t => t.Tombstone)];
+    public IReadOnlyList<RetentionTombstone> Tombstones => _tombstones;
 
     /// <summary>Events whose purge was explained, by what authorised it ("policy X", "erasure Y").</summary>
     public IReadOnlyDictionary<string, long> PurgedBy => _purgedBy;
@@ -41,14 +40,9 @@ public sealed class PurgeAuthority
     /// <summary>Null when the purge is explained (and counted); otherwise why it is not.</summary>
     public string? Unexplained(PurgedEventFacts e)
     {
-        // Tombstones of one ledger never overlap (a content row is purged once), so the range that starts
-        // last at or before the sequence is the only candidate.
-        var at = _ranges.BinarySearch((e.Sequence, long.MaxValue, int.MaxValue), Comparer<(long First, long Last, int Tombstone)>.Create((a, b) => a.First.CompareTo(b.First)));
-        var index = at >= 0 ? at : ~at - 1;
-        var covering = index >= 0 && _ranges[index].Last >= e.Sequence ? _tombstones[_ranges[index].Tombstone] : default;
-        if (covering.Tombstone is not { } tombstone)
+        if (_index.Covering(e.Sequence) is not { } tombstone)
             return "content missing (no tombstone): the content row is gone and no retention tombstone covers it";
-        var state = covering.State;
+        var state = _stateAt[tombstone.Sequence];
         var where = $"the retention tombstone at {tombstone.Sequence} covers it, but";
         if (state.HoldsOn(e.ActorId, e.Application, e.PromptName, e.OccurredAtUtc).FirstOrDefault() is { } hold)
             return $"{where} legal hold {hold.Id} kept the event then (purged while on hold)";

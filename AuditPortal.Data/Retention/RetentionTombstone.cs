@@ -21,6 +21,9 @@ public sealed record RetentionTombstone(long Sequence, DateTime AppliedAtUtc, st
     /// <summary>Who or what authorised it, for reports.</summary>
     public string Authority => PolicyId is not null ? $"policy {PolicyId}" : $"erasure {ErasureId}";
 
+    /// <summary>What purged the content, as pages and evidence packs say it.</summary>
+    public string Describe() => PolicyId is not null ? $"retention policy {PolicyId} ({Days} days)" : $"the erasure request for {Subject}";
+
     public bool Covers(long sequence)
     {
         var lo = 0;

@@ -5,10 +5,12 @@ using System.Text.Json.Nodes;
 using AuditPortal.Data.Evidence;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Merkle;
+using AuditPortal.Data.Retention;
 using AuditPortal.Data.Signing;
 using AuditPortal.Features.Events;
 using AuditPortal.Features.Evidence;
 using AuditPortal.Features.Ingestion;
+using AuditPortal.Features.Retention;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
@@ -173,7 +175,7 @@ public abstract class EvidenceExportTests(PortalFixture fixture) : IDisposable
         await using (var db = fixture.Ledger.OpenContext())
         {
             var call = await db.Entries.Where(e => e.EventId == $"{tag}-call-1").Select(e => e.Sequence).SingleAsync(Ct);
-            // As retention does: the content row (content and salt) goes, the envelope stays.
+            // A content row gone without a tombstone (retention's own purges are below): the envelope stays.
             await new Tampering.Attacker(fixture.Ledger).DisableTriggersAsync();
             await fixture.Ledger.ExecuteAsync($"DELETE FROM ledger_contents WHERE sequence = {call}");
         }
@@ -187,9 +189,31 @@ public abstract class EvidenceExportTests(PortalFixture fixture) : IDisposable
         using var pack = ZipFile.OpenRead(destination);
         using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(Bytes(pack, EvidencePackFormat.Workbook)));
         var events = workbook.Worksheet("Events");
-        Assert.Equal(["disclosed", "disclosed", "disclosed", "disclosed", "purged", "disclosed"],
+        Assert.Equal(["disclosed", "disclosed", "disclosed", "disclosed", "purged, and no retention tombstone covers it", "disclosed"],
             Enumerable.Range(2, 6).Select(r => events.Cell(r, 17).GetString()));
         Assert.Equal("1", workbook.Worksheet("Summary").RowsUsed().Single(r => r.Cell(1).GetString() == "Contents purged").Cell(2).GetString());
+    }
+
+    [Fact]
+    public async Task ContentRetentionPurgedIsMarkedWithThePolicyTheDateAndTheTombstone()
+    {
+        var application = $"retained-{Tag()}";
+        await Events.PostAsync(fixture.Ingest, Events.LlmCall($"{application}-old", application: application, at: DateTimeOffset.UtcNow.AddDays(-400)));
+        var retention = fixture.Portal.Services.GetRequiredService<RetentionService>();
+        var proposal = await retention.ProposePolicyAsync(new ActorRef("ada.admin@example.com", ActorKinds.User), new RetentionScope(null, application, null), 180, Ct);
+        await retention.ConfirmAsync(new ActorRef("ben.admin@example.com", ActorKinds.User), proposal.Id!, Ct);
+        Assert.Equal(1, (await fixture.Portal.Services.GetRequiredService<RetentionEnforcer>().RunOnceAsync(Ct)).Sum(p => p.Purged));
+        var destination = Path.Combine(_folder, "retained.zip");
+
+        var result = await Exporter.ExportAsync(new EvidenceRequest(Parse($"?application={application}"), true), new ActorRef("m-retained", ActorKinds.User),
+            "dashboard", destination, null, Ct);
+
+        Assert.Equal(1, result.Counts.PurgedContents);
+        Assert.Equal(PackOutcome.Passed, EvidencePackVerifier.Verify(destination, fixture.Ledger.VerifierKey()).Outcome);
+        using var pack = ZipFile.OpenRead(destination);
+        using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(Bytes(pack, EvidencePackFormat.Workbook)));
+        Assert.Matches($@"^purged under retention policy policy-[0-9a-f]{{12}} \(180 days\) on {DateTime.UtcNow:yyyy-MM-dd} \(tombstone \d+\)$",
+            workbook.Worksheet("Events").Cell(2, 17).GetString());
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using System.Threading.Channels;
 using AuditPortal.Data.Evidence;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Merkle;
+using AuditPortal.Data.Retention;
 using AuditPortal.Data.Signing;
 using AuditPortal.Features.Access;
 using AuditPortal.Features.Events;
@@ -124,6 +125,8 @@ public sealed partial class EvidenceExporter(
     {
         long events = 0, promptChanges = 0, accessEvents = 0, contents = 0, purged = 0, reported = 0;
         using var workbook = new EvidenceWorkbook(work);
+        // What purged each purged content, said in the workbook (the tombstones are few: one per 1,000 purged rows).
+        var tombstones = includeContent ? new TombstoneIndex(await RetentionTombstones.NewestAsync(db, int.MaxValue, cancellationToken)) : null;
         using (var data = new PackDataFiles(work, checkpoint.TreeSize, checkpoint.RootHash))
         {
             progress?.Report(new EvidenceProgress(EvidencePhases.Entries, 0, total));
@@ -135,7 +138,7 @@ public sealed partial class EvidenceExporter(
                     var path = plans[i].Assemble(nodes);
                     Check(row, path, checkpoint);
                     data.Write(row, path);
-                    workbook.Add(row, checkpoint.TreeSize);
+                    workbook.Add(row, checkpoint.TreeSize, row.ContentPurged ? tombstones?.Covering(row.Sequence) : null);
                     events++;
                     if (PackSelection.LifecycleTypes.Contains(row.Facts.Type)) promptChanges++;
                     if (row.Facts.Type == EventTypes.Access) accessEvents++;

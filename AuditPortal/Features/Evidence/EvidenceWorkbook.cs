@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuditPortal.Data.Retention;
 using AuditPortal.Features.Access;
 using AuditPortal.Features.Events;
 using AuditPortal.Features.Ingestion;
@@ -50,13 +51,17 @@ internal sealed class EvidenceWorkbook : IDisposable
         ]);
     }
 
-    public void Add(PackRow row, long treeSize)
+    /// <param name="purgedBy">The tombstone under which a purged content went (null: not purged, or no tombstone covers it).</param>
+    public void Add(PackRow row, long treeSize, RetentionTombstone? purgedBy)
     {
         JsonObject? envelope;
         try { envelope = JsonNode.Parse(row.Envelope) as JsonObject; }
         catch (JsonException) { envelope = null; }
         var content = ReadContent(row);
-        var contentState = !row.ContentRequested ? "not exported" : row.ContentPurged ? "purged" : "disclosed";
+        var purged = purgedBy is null
+            ? "purged, and no retention tombstone covers it"
+            : $"purged under {purgedBy.Describe()} on {purgedBy.AppliedAtUtc:yyyy-MM-dd} (tombstone {purgedBy.Sequence})";
+        var contentState = !row.ContentRequested ? "not exported" : row.ContentPurged ? purged : "disclosed";
         var facts = row.Facts;
 
         _events.BeginRow();
@@ -128,7 +133,7 @@ internal sealed class EvidenceWorkbook : IDisposable
         _integrity.Text(Convert.ToHexStringLower(row.LeafHash));
         _integrity.Text($"verified at tree size {treeSize.ToString(CultureInfo.InvariantCulture)}");
         _integrity.Text(EventPageFields.Text(envelope?["content"]));
-        _integrity.Text(!row.ContentRequested ? "content not exported" : row.ContentPurged ? "content purged (retention)" : "matches the disclosed content");
+        _integrity.Text(!row.ContentRequested ? "content not exported" : row.ContentPurged ? "content " + purged : "matches the disclosed content");
         _integrity.EndRow();
     }
 

@@ -1,0 +1,29 @@
+namespace AuditPortal.Data.Retention;
+
+/// <summary>
+/// Which tombstone covers a sequence: every tombstone's ranges sorted by their first sequence, found
+/// by binary search. Tombstones of one ledger never overlap (a content row is purged once), so the
+/// range that starts last at or before a sequence is the only candidate.
+/// </summary>
+public sealed class TombstoneIndex
+{
+    private readonly List<(long First, long Last, RetentionTombstone Tombstone)> _ranges = [];
+
+    public TombstoneIndex(IEnumerable<RetentionTombstone> tombstones)
+    {
+        foreach (var tombstone in tombstones) _ranges.AddRange(tombstone.Ranges.Select(r => (r.First, r.Last, tombstone)));
+        _ranges.Sort((a, b) => a.First.CompareTo(b.First));
+    }
+
+    public RetentionTombstone? Covering(long sequence)
+    {
+        int lo = 0, hi = _ranges.Count - 1, found = -1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (_ranges[mid].First <= sequence) { found = mid; lo = mid + 1; }
+            else hi = mid - 1;
+        }
+        return found >= 0 && _ranges[found].Last >= sequence ? _ranges[found].Tombstone : null;
+    }
+}
