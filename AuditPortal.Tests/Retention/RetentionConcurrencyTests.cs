@@ -4,6 +4,7 @@ using AuditPortal.Features.Retention;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using static AuditPortal.Tests.Retention.RetentionAdmins;
 
 namespace AuditPortal.Tests.Retention;
 
@@ -13,9 +14,6 @@ namespace AuditPortal.Tests.Retention;
 /// </summary>
 public sealed class RetentionConcurrencyTests
 {
-    private static readonly ActorRef Ada = new("ada.admin@example.com", ActorKinds.User);
-    private static readonly ActorRef Bob = new("bob.admin@example.com", ActorKinds.User);
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
     [InlineData(LedgerProvider.Sqlite)]

@@ -5,15 +5,13 @@ using AuditPortal.Features.Retention;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using static AuditPortal.Tests.Retention.RetentionAdmins;
 
 namespace AuditPortal.Tests.Retention;
 
 /// <summary>Dual control through the service, on both providers: refusals record nothing; every step is a config.changed event with before and after.</summary>
 public sealed class RetentionServiceTests
 {
-    private static readonly ActorRef Ada = new("ada.admin@example.com", ActorKinds.User);
-    private static readonly ActorRef Bob = new("bob.admin@example.com", ActorKinds.User);
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
     [InlineData(LedgerProvider.Sqlite)]
