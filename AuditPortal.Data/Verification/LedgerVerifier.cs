@@ -77,7 +77,7 @@ public sealed class LedgerVerifier
     private sealed class Run(LedgerVerifier owner, IProgress<long>? progress)
     {
         private readonly List<VerificationFailure> _failures = [];
-        private Retention.PurgeAuthority? _purges;
+        private Retention.PurgeAuthority _purges = new([]);
         private readonly CompactRange _tree = new();
         // Sizes at which a signed statement (database checkpoint or anchor) fixes the root.
         private readonly SortedDictionary<long, List<(string Source, byte[] Root)>> _signedRoots = [];
@@ -100,7 +100,7 @@ public sealed class LedgerVerifier
         public VerificationResult Result() => new(Position, _sealCount, _checkpointCount, _anchorCount, _failures)
         {
             Warnings = _warnings,
-            Purged = _purges?.PurgedBy ?? new Dictionary<string, long>(),
+            Purged = _purges.PurgedBy,
         };
 
         /// <summary>
@@ -127,7 +127,7 @@ public sealed class LedgerVerifier
         /// <summary>Null when a tombstone explains the missing content (and it is counted); otherwise why not.</summary>
         private string? ExplainPurge(ReadOnlyMemory<byte> envelope) =>
             Retention.PurgedEventFacts.TryRead(envelope) is { } facts
-                ? (_purges ?? new Retention.PurgeAuthority([])).Unexplained(facts)
+                ? _purges.Unexplained(facts)
                 : "content missing (no tombstone): the content row is gone and the envelope cannot be read to look for a tombstone";
 
         public async Task LoadCheckpointsAsync(LedgerDbContext db, List<AnchoredCheckpoint>? anchors, CancellationToken cancellationToken)

@@ -81,6 +81,24 @@ public sealed class RetentionServiceTests
     }
 
     [Fact]
+    public async Task AHoldOnAUserNamesTheFormTheEnvelopesHoldAndOverlongTextIsRefusedRecordingNothing()
+    {
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var portal = new PortalFactory(ledger);
+        var retention = portal.Services.GetRequiredService<RetentionService>();
+        var before = await ledger.ScalarAsync("SELECT COUNT(*) FROM ledger_entries");
+
+        var tooLong = await retention.PlaceHoldAsync(Ada, new HoldScope("carol@example.com", null, null, null, null), new string('x', 1001), "legal", Ct);
+        Assert.Equal("A hold's reason and owner are at most 1000 characters each.", tooLong.Refusal);
+        Assert.Equal(before, await ledger.ScalarAsync("SELECT COUNT(*) FROM ledger_entries"));
+
+        var hold = await retention.PlaceHoldAsync(Ada, new HoldScope("  Carol@Example.COM ", null, null, null, null), "Complaint 17", "legal", Ct);
+        var state = await retention.StateAsync(Ct);
+        Assert.Equal("carol@example.com", state.Hold(hold.Id!)!.Scope.Actor);
+        Assert.Single(state.HoldsOn("carol@example.com", null, null, DateTime.UtcNow));
+    }
+
+    [Fact]
     public async Task AClientsOwnConfigChangedEventsNeverBecomePolicies()
     {
         await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);

@@ -40,7 +40,7 @@ public sealed class RetentionService(
     public Task<RetentionResult> ProposePolicyAsync(ActorRef admin, RetentionScope scope, int days, CancellationToken cancellationToken) =>
         DecideAsync(state =>
         {
-            if (DaysRefusal(days) is { } refusal) return (null, refusal);
+            if ((DaysRefusal(days) ?? ScopeRefusal(scope)) is { } refusal) return (null, refusal);
             if (state.Policies.FirstOrDefault(p => p.Scope == scope) is { } existing)
                 return (null, $"A policy for {scope} exists ({existing.Days} days); propose a change to it instead.");
             if (state.Pending(Now).FirstOrDefault(p => p.Kind == ProposalKind.PolicyCreate && p.Scope == scope) is { } waiting)
@@ -73,6 +73,7 @@ public sealed class RetentionService(
         {
             if (!ActorIds.TryNormalize(subject.Trim(), out var normalized, out var error)) return (null, $"The subject's id {error}.");
             if (string.IsNullOrWhiteSpace(reference)) return (null, "Give a reference for the request (for example the ticket number).");
+            if (reference.Trim().Length > MaxText) return (null, $"The reference is longer than {MaxText} characters.");
             return (NewProposal(ProposalKind.Erasure, admin) with { Subject = normalized, Reference = reference.Trim() }, null);
         }, admin, cancellationToken);
 
@@ -121,6 +122,15 @@ public sealed class RetentionService(
         if (scope.IsEmpty) return RetentionResult.Refused("Say what the hold keeps: an actor, an application, a prompt or a time range.");
         if (scope is { FromUtc: { } from, ToUtc: { } to } && to <= from) return RetentionResult.Refused("The hold's range ends before it starts.");
         if (string.IsNullOrWhiteSpace(reason) || string.IsNullOrWhiteSpace(owner)) return RetentionResult.Refused("A hold needs a reason and an owner.");
+        if (reason.Trim().Length > MaxText || owner.Trim().Length > MaxText) return RetentionResult.Refused($"A hold's reason and owner are at most {MaxText} characters each.");
+        if (scope.Application?.Length > FieldLimits.Name || scope.Prompt?.Length > FieldLimits.Name)
+            return RetentionResult.Refused($"An application or prompt name is at most {FieldLimits.Name} characters.");
+        // The envelopes hold actor ids in their normalised form: a hold must name the same form, or it keeps nothing.
+        if (scope.Actor is { } actor)
+        {
+            if (!ActorIds.TryNormalize(actor.Trim(), out var normalized, out var error)) return RetentionResult.Refused($"The hold's user id {error}.");
+            scope = scope with { Actor = normalized };
+        }
         var hold = new LegalHold(NewId("hold"), scope, reason.Trim(), owner.Trim(), admin.Id, Now, 0);
         await _deciding.WaitAsync(cancellationToken);
         try
@@ -163,6 +173,14 @@ public sealed class RetentionService(
         ProposalKind.Erasure => ("none", new JsonObject { ["reference"] = p.Reference, ["subject"] = p.Subject }.ToJsonString()),
         _ => ("none", "none"),
     };
+
+    /// <summary>Free text an admin types (reasons, owners, references): kept short enough for an envelope attribute.</summary>
+    private const int MaxText = 1000;
+
+    private static string? ScopeRefusal(RetentionScope scope) =>
+        scope.Type?.Length > FieldLimits.Type ? $"An event type is at most {FieldLimits.Type} characters."
+        : scope.Application?.Length > FieldLimits.Name || scope.Model?.Length > FieldLimits.Name ? $"An application or model name is at most {FieldLimits.Name} characters."
+        : null;
 
     private string? DaysRefusal(int days) =>
         days < LegalFloorDays ? $"A policy must keep content at least {LegalFloorDays} days (the legal floor, AuditPortal:Retention:LegalFloorDays)."
