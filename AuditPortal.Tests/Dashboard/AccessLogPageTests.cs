@@ -3,7 +3,7 @@ using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Features.Access;
 using AuditPortal.Features.Account;
 using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;

@@ -6,7 +6,6 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Features.Account;
 using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Ledger;
 using AuditPortal.Tests.Infrastructure;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Evidence;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Ingestion;
 using AuditPortal.Tests.Infrastructure;
 using AuditPortal.Tests.Tampering;
 using Microsoft.EntityFrameworkCore;

@@ -6,6 +6,7 @@ using AuditPortal.Data.Canonical;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Redaction;
+using AuditPortal.Infrastructure;
 
 namespace AuditPortal.Tests.Ingestion;
 

@@ -9,6 +9,7 @@ using AuditPortal.Features.Events;
 using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Prompts;
+using AuditPortal.Infrastructure;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;

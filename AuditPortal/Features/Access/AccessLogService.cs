@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
 
 namespace AuditPortal.Features.Access;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Infrastructure;
 using Microsoft.Extensions.Primitives;
 
 namespace AuditPortal.Features.Events;

@@ -1,6 +1,5 @@
 using AuditPortal.Features.Access;
 using AuditPortal.Features.ApiKeys;
-using AuditPortal.Features.Ingestion;
 using AuditPortal.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 

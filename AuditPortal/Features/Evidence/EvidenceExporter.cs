@@ -12,7 +12,6 @@ using AuditPortal.Data.Retention;
 using AuditPortal.Data.Signing;
 using AuditPortal.Features.Access;
 using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Ledger;
 using Microsoft.EntityFrameworkCore;

@@ -2,7 +2,7 @@ using AuditPortal.Components.EventFilters;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Features.Account;
 using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;

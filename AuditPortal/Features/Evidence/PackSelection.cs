@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,3 +1,5 @@
+using AuditPortal.Infrastructure;
+
 namespace AuditPortal.Features.Ingestion;
 
 /// <summary>The result of one append request: receipts after commit, or the reason nothing was stored.</summary>

@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using AuditPortal.Data.Canonical;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Features.Redaction;
+using AuditPortal.Infrastructure;
 
 namespace AuditPortal.Features.Ingestion;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Canonical;
+using AuditPortal.Infrastructure;
 
 namespace AuditPortal.Features.Ingestion;
 

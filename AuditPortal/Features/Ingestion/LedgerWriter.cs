@@ -4,6 +4,7 @@ using AuditPortal.Data.Ledger.Appending;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Ledger;
 using AuditPortal.Features.Prompts;
+using AuditPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Ingestion;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using AuditPortal.Features.Access;
 using AuditPortal.Features.ApiKeys;
-using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Ledger;
 using AuditPortal.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;

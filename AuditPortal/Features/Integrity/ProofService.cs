@@ -1,7 +1,7 @@
 using System.Globalization;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Features.Access;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Integrity;

@@ -2,6 +2,7 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Projections;
 using AuditPortal.Features.Ingestion;
+using AuditPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Prompts;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace AuditPortal.Features.Ingestion;
+namespace AuditPortal.Infrastructure;
 
 /// <summary>Strict RFC 3339 date-times: a full date, a time and an explicit offset, nothing looser.</summary>
 public static partial class Rfc3339

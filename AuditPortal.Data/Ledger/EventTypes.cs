@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace AuditPortal.Features.Ingestion;
+namespace AuditPortal.Data.Ledger;
 
 /// <summary>The event types of the ingestion contract (DESIGN.md §4) and the fields each accepts.</summary>
 public static partial class EventTypes

@@ -1,4 +1,4 @@
-namespace AuditPortal.Features.Ingestion;
+namespace AuditPortal.Infrastructure;
 
 /// <summary>
 /// Validation errors keyed by the offending field's path, e.g. "events[3].occurredAt" (RFC 9457 "errors").
