@@ -6,10 +6,12 @@ using AuditPortal.Features.Events;
 using AuditPortal.Features.Health;
 using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
-using AuditPortal.Features.Ledger;
 using AuditPortal.Features.Redaction;
 using AuditPortal.Features.Retention;
 using AuditPortal.Infrastructure;
+using AuditPortal.Ledger;
+using AuditPortal.Ledger.Checkpoints;
+using AuditPortal.Ledger.Writing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 

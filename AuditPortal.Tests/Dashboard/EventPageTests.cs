@@ -1,13 +1,14 @@
-using AuditPortal.Data.Retention;
-using AuditPortal.Features.Retention;
 using System.Text.Json.Nodes;
 using AuditPortal.Configuration;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
+using AuditPortal.Data.Retention;
 using AuditPortal.Features.Account;
 using AuditPortal.Features.Events;
 using AuditPortal.Features.Integrity;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Features.Retention;
+using AuditPortal.Ledger;
+using AuditPortal.Ledger.Checkpoints;
 using AuditPortal.Tests.Infrastructure;
 using AuditPortal.Tests.Tampering;
 using Bunit;

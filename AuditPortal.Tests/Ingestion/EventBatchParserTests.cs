@@ -7,6 +7,7 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Redaction;
 using AuditPortal.Infrastructure;
+using AuditPortal.Ledger.Writing;
 
 namespace AuditPortal.Tests.Ingestion;
 

@@ -5,7 +5,7 @@ using AuditPortal.Features.ApiKeys;
 using AuditPortal.Features.Demo;
 using AuditPortal.Features.Evidence;
 using AuditPortal.Features.Integrity;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Ledger;
 
 namespace AuditPortal.Cli;
 

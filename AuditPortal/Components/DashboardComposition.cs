@@ -4,6 +4,7 @@ using AuditPortal.Features.Events;
 using AuditPortal.Features.Evidence;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Overview;
+using AuditPortal.Ledger;
 using MudBlazor.Services;
 
 namespace AuditPortal.Components;

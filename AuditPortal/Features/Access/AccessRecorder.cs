@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Ledger.Writing;
 
 namespace AuditPortal.Features.Access;
 

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Projections;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Ledger.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.ApiKeys;

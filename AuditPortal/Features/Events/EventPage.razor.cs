@@ -3,7 +3,7 @@ using AuditPortal.Components;
 using AuditPortal.Configuration;
 using AuditPortal.Features.Access;
 using AuditPortal.Features.Integrity;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Ledger;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;

@@ -13,7 +13,8 @@ using AuditPortal.Data.Signing;
 using AuditPortal.Features.Access;
 using AuditPortal.Features.Events;
 using AuditPortal.Features.Integrity;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Ledger;
+using AuditPortal.Ledger.Checkpoints;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Evidence;

@@ -5,6 +5,7 @@ using AuditPortal.Data.Canonical;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Features.Redaction;
 using AuditPortal.Infrastructure;
+using AuditPortal.Ledger.Writing;
 
 namespace AuditPortal.Features.Ingestion;
 

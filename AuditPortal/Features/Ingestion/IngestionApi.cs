@@ -1,5 +1,6 @@
 using AuditPortal.Features.ApiKeys;
 using AuditPortal.Infrastructure;
+using AuditPortal.Ledger.Writing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;

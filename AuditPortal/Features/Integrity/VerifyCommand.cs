@@ -3,7 +3,7 @@ using AuditPortal.Data.Anchors;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Signing;
 using AuditPortal.Data.Verification;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Ledger;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Integrity;

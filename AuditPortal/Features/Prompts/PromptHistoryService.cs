@@ -3,8 +3,8 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Features.Access;
 using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
+using AuditPortal.Ledger.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Prompts;

@@ -1,8 +1,8 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Projections;
-using AuditPortal.Features.Ingestion;
 using AuditPortal.Infrastructure;
+using AuditPortal.Ledger.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Prompts;

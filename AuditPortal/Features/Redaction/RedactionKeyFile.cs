@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Ledger;
 
 namespace AuditPortal.Features.Redaction;
 

@@ -1,6 +1,6 @@
 using AuditPortal.Data.Signing;
 
-namespace AuditPortal.Features.Ledger;
+namespace AuditPortal.Ledger;
 
 /// <summary>Holds the ledger's signing key once <see cref="LedgerStartup"/> has loaded (or created) it.</summary>
 public sealed class SigningKeyHolder : IDisposable

@@ -4,10 +4,9 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Ledger.Providers;
 using AuditPortal.Data.Signing;
-using AuditPortal.Features.Ledger;
 using Microsoft.EntityFrameworkCore;
 
-namespace AuditPortal.Features.Integrity;
+namespace AuditPortal.Ledger.Checkpoints;
 
 /// <summary>
 /// Signs a C2SP checkpoint for the latest sealed tree head, writes it to the anchor directory and

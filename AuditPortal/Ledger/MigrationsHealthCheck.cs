@@ -2,7 +2,7 @@ using AuditPortal.Data.Ledger;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace AuditPortal.Features.Ledger;
+namespace AuditPortal.Ledger;
 
 /// <summary>
 /// Ready only when the database has every migration this build knows: a database restored from an

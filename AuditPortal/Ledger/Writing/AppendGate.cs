@@ -1,4 +1,4 @@
-namespace AuditPortal.Features.Ledger;
+namespace AuditPortal.Ledger.Writing;
 
 /// <summary>
 /// Turns between this instance's appends and the SQLite log restart: the writer holds the gate for

@@ -1,4 +1,4 @@
-namespace AuditPortal.Features.Integrity;
+namespace AuditPortal.Ledger.Checkpoints;
 
 /// <summary>
 /// Whether this instance can write checkpoints to the anchor directory. Anchoring failures do not

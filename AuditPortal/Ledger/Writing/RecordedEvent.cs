@@ -2,7 +2,7 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Appending;
 using Microsoft.EntityFrameworkCore;
 
-namespace AuditPortal.Features.Ingestion;
+namespace AuditPortal.Ledger.Writing;
 
 /// <summary>
 /// An event already in the ledger, as needed to answer a resend: re-rendering the resent event at the

@@ -1,7 +1,7 @@
 using AuditPortal.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace AuditPortal.Features.Integrity;
+namespace AuditPortal.Ledger.Checkpoints;
 
 /// <summary>
 /// Issues checkpoints on the configured cadence: every Checkpoints:Interval, or sooner once

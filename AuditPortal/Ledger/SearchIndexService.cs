@@ -1,8 +1,9 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Search;
+using AuditPortal.Ledger.Writing;
 using Microsoft.EntityFrameworkCore;
 
-namespace AuditPortal.Features.Ledger;
+namespace AuditPortal.Ledger;
 
 /// <summary>
 /// The web host's SQLite text search indexer (<see cref="SqliteSearchIndexer"/>): woken by the writer

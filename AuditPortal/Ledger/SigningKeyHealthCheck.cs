@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace AuditPortal.Features.Ledger;
+namespace AuditPortal.Ledger;
 
 /// <summary>Ready only once the ledger's signing key is loaded: without it nothing can be sealed.</summary>
 public sealed class SigningKeyHealthCheck(SigningKeyHolder keys) : IHealthCheck

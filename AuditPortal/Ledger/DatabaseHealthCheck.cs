@@ -2,7 +2,7 @@ using AuditPortal.Data.Ledger;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace AuditPortal.Features.Ledger;
+namespace AuditPortal.Ledger;
 
 /// <summary>Ready only while the configured database answers.</summary>
 public sealed class DatabaseHealthCheck(IDbContextFactory<LedgerDbContext> factory, LedgerLocation location) : IHealthCheck

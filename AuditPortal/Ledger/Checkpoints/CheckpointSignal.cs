@@ -1,4 +1,6 @@
-namespace AuditPortal.Features.Integrity;
+using AuditPortal.Ledger.Writing;
+
+namespace AuditPortal.Ledger.Checkpoints;
 
 /// <summary>Lets the writer wake the checkpointer as soon as enough entries have accumulated.</summary>
 public sealed class CheckpointSignal

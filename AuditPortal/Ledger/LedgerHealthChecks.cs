@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace AuditPortal.Features.Ledger;
+namespace AuditPortal.Ledger;
 
 public static class LedgerHealthChecks
 {

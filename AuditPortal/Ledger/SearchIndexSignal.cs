@@ -1,4 +1,6 @@
-namespace AuditPortal.Features.Ledger;
+using AuditPortal.Ledger.Writing;
+
+namespace AuditPortal.Ledger;
 
 /// <summary>Lets the writer wake the search indexer as soon as a group commit added entries.</summary>
 public sealed class SearchIndexSignal

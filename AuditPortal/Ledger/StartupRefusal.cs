@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Reflection;
 using Microsoft.Extensions.Options;
 
-namespace AuditPortal.Features.Ledger;
+namespace AuditPortal.Ledger;
 
 /// <summary>
 /// A start the portal refuses on purpose (Development sign-in in Production, a missing or wrong

@@ -1,10 +1,9 @@
 using AuditPortal.Data.Anchors;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Verification;
-using AuditPortal.Features.Ledger;
 using Microsoft.EntityFrameworkCore;
 
-namespace AuditPortal.Features.Integrity;
+namespace AuditPortal.Ledger;
 
 /// <summary>
 /// "Run verification now": one background run of the same verifier as `verify` at a time, whose

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using AuditPortal.Data.Canonical;
 using AuditPortal.Data.Ledger;
 
-namespace AuditPortal.Features.Ingestion;
+namespace AuditPortal.Ledger.Writing;
 
 /// <summary>
 /// Appends the events the portal itself originates (access, configuration changes, later retention

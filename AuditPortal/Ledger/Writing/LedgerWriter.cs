@@ -1,13 +1,12 @@
 using System.Threading.Channels;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Appending;
-using AuditPortal.Features.Integrity;
-using AuditPortal.Features.Ledger;
 using AuditPortal.Features.Prompts;
 using AuditPortal.Infrastructure;
+using AuditPortal.Ledger.Checkpoints;
 using Microsoft.EntityFrameworkCore;
 
-namespace AuditPortal.Features.Ingestion;
+namespace AuditPortal.Ledger.Writing;
 
 /// <summary>
 /// The instance's single writer (group commit): concurrent requests queue here and are appended

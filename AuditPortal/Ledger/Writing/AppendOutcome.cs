@@ -1,6 +1,6 @@
 using AuditPortal.Infrastructure;
 
-namespace AuditPortal.Features.Ingestion;
+namespace AuditPortal.Ledger.Writing;
 
 /// <summary>The result of one append request: receipts after commit, or the reason nothing was stored.</summary>
 public abstract record AppendOutcome;

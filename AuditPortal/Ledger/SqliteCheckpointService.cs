@@ -1,7 +1,8 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Providers;
+using AuditPortal.Ledger.Writing;
 
-namespace AuditPortal.Features.Ledger;
+namespace AuditPortal.Ledger;
 
 /// <summary>
 /// The web host's SQLite WAL checkpoints, once a second, so that appends never pay for them (its

@@ -5,7 +5,7 @@ using AuditPortal.Data.Ledger.Providers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace AuditPortal.Features.Ledger;
+namespace AuditPortal.Ledger;
 
 public static class LedgerServiceCollectionExtensions
 {

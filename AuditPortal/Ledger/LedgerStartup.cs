@@ -4,7 +4,7 @@ using AuditPortal.Data.Ledger.Appending;
 using AuditPortal.Data.Signing;
 using Microsoft.EntityFrameworkCore;
 
-namespace AuditPortal.Features.Ledger;
+namespace AuditPortal.Ledger;
 
 /// <summary>
 /// Brings the ledger to a usable state before anything is served: migrates the schema, loads the

@@ -1,6 +1,6 @@
 using AuditPortal.Data.Ledger.Providers;
 
-namespace AuditPortal.Features.Ledger;
+namespace AuditPortal.Ledger;
 
 /// <summary>Writes the private key readable by its owner only (in a 0700 folder when it creates one), without a window where it is world-readable.</summary>
 public static class SigningKeyFile

@@ -4,7 +4,7 @@ using AuditPortal.Features.Evidence;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Prompts;
 
-namespace AuditPortal.Features.Ledger;
+namespace AuditPortal;
 
 public static class LedgerReadingServiceCollectionExtensions
 {

@@ -1,6 +1,6 @@
 using AuditPortal.Data.Ledger;
 
-namespace AuditPortal.Features.Ingestion;
+namespace AuditPortal.Ledger.Writing;
 
 /// <summary>A validated event with what the prompt rules need to know about it.</summary>
 /// <param name="Path">Its place in the request, e.g. "events[3]", for error messages.</param>
