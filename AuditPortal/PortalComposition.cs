@@ -1,4 +1,5 @@
 using AuditPortal.Configuration;
+using AuditPortal.EventBatches;
 using AuditPortal.Features.Access;
 using AuditPortal.Features.ApiKeys;
 using AuditPortal.Features.Demo;
@@ -6,12 +7,13 @@ using AuditPortal.Features.Events;
 using AuditPortal.Features.Health;
 using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
-using AuditPortal.Features.Redaction;
 using AuditPortal.Features.Retention;
 using AuditPortal.Infrastructure;
 using AuditPortal.Ledger;
 using AuditPortal.Ledger.Checkpoints;
 using AuditPortal.Ledger.Writing;
+using AuditPortal.Redaction;
+using AuditPortal.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 

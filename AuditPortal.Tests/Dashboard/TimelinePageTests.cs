@@ -1,6 +1,6 @@
 using AuditPortal.Components.EventFilters;
-using AuditPortal.Features.Account;
 using AuditPortal.Features.Events;
+using AuditPortal.Security;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Features.Access;
-using AuditPortal.Features.Account;
 using AuditPortal.Features.Events;
 using AuditPortal.Features.Integrity;
+using AuditPortal.Security;
 using AuditPortal.Tests.Infrastructure;
 using AuditPortal.Tests.Tampering;
 using Microsoft.Extensions.DependencyInjection;

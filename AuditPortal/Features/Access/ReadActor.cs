@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Account;
-using AuditPortal.Features.ApiKeys;
+using AuditPortal.Security;
 
 namespace AuditPortal.Features.Access;
 

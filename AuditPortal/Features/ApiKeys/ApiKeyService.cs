@@ -4,6 +4,7 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Projections;
 using AuditPortal.Ledger.Writing;
+using AuditPortal.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.ApiKeys;

@@ -1,6 +1,6 @@
 using AuditPortal.Features.Access;
-using AuditPortal.Features.ApiKeys;
 using AuditPortal.Infrastructure;
+using AuditPortal.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuditPortal.Features.Events;

@@ -1,8 +1,8 @@
 using AuditPortal.Components.EventFilters;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Account;
 using AuditPortal.Features.Events;
 using AuditPortal.Infrastructure;
+using AuditPortal.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;

@@ -1,4 +1,4 @@
-namespace AuditPortal.Features.Account;
+namespace AuditPortal.Security;
 
 public static class PortalSchemes
 {

@@ -3,7 +3,7 @@ using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Projections;
 using Microsoft.EntityFrameworkCore;
 
-namespace AuditPortal.Features.ApiKeys;
+namespace AuditPortal.Security;
 
 /// <summary>
 /// Checks api_keys rows against their creation and revocation events, found by their derived event

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace AuditPortal.Features.Redaction;
+namespace AuditPortal.Redaction;
 
 /// <summary>
 /// The detectors the portal offers, in the order they run: secrets first (a key may contain

@@ -1,4 +1,4 @@
-namespace AuditPortal.Features.Redaction;
+namespace AuditPortal.Redaction;
 
 /// <summary>ISO 13616 mod-97 check of an IBAN (already upper-case, without spaces).</summary>
 public static class IbanChecksum

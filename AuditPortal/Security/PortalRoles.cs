@@ -1,4 +1,4 @@
-namespace AuditPortal.Features.Account;
+namespace AuditPortal.Security;
 
 /// <summary>
 /// The dashboard's three roles, each including the rights of the ones below it (DESIGN.md §6):

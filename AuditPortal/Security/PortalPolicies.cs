@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 
-namespace AuditPortal.Features.Account;
+namespace AuditPortal.Security;
 
 /// <summary>
 /// One policy per role, named after it. They accept only the dashboard's cookie, so an API key

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 
-namespace AuditPortal.Features.Ingestion;
+namespace AuditPortal.EventBatches;
 
 // These records only describe the request body in the OpenAPI document; the endpoint reads the raw
 // bytes itself (EventBatchParser), because strict validation needs more than a deserializer gives.

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using AuditPortal.Data.Canonical;
 using AuditPortal.Infrastructure;
 
-namespace AuditPortal.Features.Ingestion;
+namespace AuditPortal.EventBatches;
 
 /// <summary>
 /// Reads one JSON object field by field, recording a path-named error for every wrong type, missing

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace AuditPortal.Features.Redaction;
+namespace AuditPortal.Redaction;
 
 /// <summary>
 /// What a quick look at a text says about it, so that a detector whose pattern cannot match is not

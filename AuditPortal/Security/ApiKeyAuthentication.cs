@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace AuditPortal.Features.ApiKeys;
+namespace AuditPortal.Security;
 
 public static class ApiKeyDefaults
 {

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace AuditPortal.Features.ApiKeys;
+namespace AuditPortal.Security;
 
 /// <summary>
 /// Key material: 256 random bits behind a recognisable prefix. Only SHA-256 of the key is stored;

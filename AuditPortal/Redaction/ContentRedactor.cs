@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace AuditPortal.Features.Redaction;
+namespace AuditPortal.Redaction;
 
 /// <summary>
 /// Applies the configured detectors to every string in an event's content (messages, parameters,

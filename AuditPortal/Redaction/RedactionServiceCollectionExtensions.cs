@@ -1,7 +1,7 @@
 using AuditPortal.Configuration;
 using AuditPortal.Ledger;
 
-namespace AuditPortal.Features.Redaction;
+namespace AuditPortal.Redaction;
 
 public static class RedactionServiceCollectionExtensions
 {

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace AuditPortal.Features.Redaction;
+namespace AuditPortal.Redaction;
 
 /// <summary>
 /// One kind of personal data or secret: a pattern for candidates, a check that throws out look-alikes

@@ -1,4 +1,4 @@
-namespace AuditPortal.Features.Redaction;
+namespace AuditPortal.Redaction;
 
 /// <summary>What a detector does with what it finds in an event's content.</summary>
 public enum RedactionAction

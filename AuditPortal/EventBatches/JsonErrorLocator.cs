@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace AuditPortal.Features.Ingestion;
+namespace AuditPortal.EventBatches;
 
 /// <summary>
 /// JsonDocument reports a syntax error by byte offset only. This re-reads the body token by token,

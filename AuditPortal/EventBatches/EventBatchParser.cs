@@ -3,11 +3,11 @@ using System.Text.Json.Nodes;
 using System.Text.Unicode;
 using AuditPortal.Data.Canonical;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Redaction;
 using AuditPortal.Infrastructure;
 using AuditPortal.Ledger.Writing;
+using AuditPortal.Redaction;
 
-namespace AuditPortal.Features.Ingestion;
+namespace AuditPortal.EventBatches;
 
 /// <summary>
 /// Turns a request body into validated event drafts, or into errors naming every offending field.

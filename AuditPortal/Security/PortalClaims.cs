@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace AuditPortal.Features.Account;
+namespace AuditPortal.Security;
 
 /// <summary>
 /// The claims a signed-in person carries in the portal's cookie, whichever way they signed in.

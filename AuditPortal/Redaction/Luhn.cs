@@ -1,4 +1,4 @@
-namespace AuditPortal.Features.Redaction;
+namespace AuditPortal.Redaction;
 
 /// <summary>The payment card check digit (ISO/IEC 7812-1): tells a card number from any other run of digits.</summary>
 public static class Luhn

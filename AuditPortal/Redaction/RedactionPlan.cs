@@ -1,4 +1,4 @@
-namespace AuditPortal.Features.Redaction;
+namespace AuditPortal.Redaction;
 
 /// <summary>The configured detectors in the order they run, and the key for <see cref="RedactionAction.Hash"/> (empty when no detector hashes).</summary>
 public sealed record RedactionPlan(IReadOnlyList<(PiiDetector Detector, RedactionAction Action)> Steps, ReadOnlyMemory<byte> HashKey)

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using AuditPortal.Ledger;
 
-namespace AuditPortal.Features.Redaction;
+namespace AuditPortal.Redaction;
 
 /// <summary>
 /// The HMAC key behind <see cref="RedactionAction.Hash"/>: 32 random bytes, created owner-only on first
