@@ -1,8 +1,7 @@
-using AuditPortal.Features.Access;
-using AuditPortal.Features.Events;
 using AuditPortal.Features.Evidence;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Prompts;
+using AuditPortal.Reading;
 
 namespace AuditPortal;
 

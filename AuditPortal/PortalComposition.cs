@@ -1,6 +1,5 @@
 using AuditPortal.Configuration;
 using AuditPortal.EventBatches;
-using AuditPortal.Features.Access;
 using AuditPortal.Features.ApiKeys;
 using AuditPortal.Features.Demo;
 using AuditPortal.Features.Events;
@@ -12,6 +11,7 @@ using AuditPortal.Infrastructure;
 using AuditPortal.Ledger;
 using AuditPortal.Ledger.Checkpoints;
 using AuditPortal.Ledger.Writing;
+using AuditPortal.Reading;
 using AuditPortal.Redaction;
 using AuditPortal.Security;
 using Microsoft.AspNetCore.Authentication;

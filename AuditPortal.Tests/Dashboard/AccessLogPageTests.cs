@@ -1,8 +1,8 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Features.Access;
-using AuditPortal.Features.Events;
 using AuditPortal.Infrastructure;
+using AuditPortal.Reading;
 using AuditPortal.Security;
 using Bunit;
 using Microsoft.AspNetCore.Components;

@@ -3,6 +3,7 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Features.Events;
 using AuditPortal.Features.Evidence;
+using AuditPortal.Reading;
 using AuditPortal.Security;
 using AuditPortal.Tests.Evidence;
 using AuditPortal.Tests.Infrastructure;

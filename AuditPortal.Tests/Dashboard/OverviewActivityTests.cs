@@ -1,7 +1,7 @@
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Access;
 using AuditPortal.Features.Overview;
 using AuditPortal.Ledger;
+using AuditPortal.Reading;
 using AuditPortal.Security;
 using AuditPortal.Tests.Infrastructure;
 using Bunit;

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using AngleSharp.Dom;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Access;
 using AuditPortal.Features.Prompts;
 using AuditPortal.Ledger.Writing;
+using AuditPortal.Reading;
 using AuditPortal.Security;
 using AuditPortal.Tests.Infrastructure;
 using Bunit;

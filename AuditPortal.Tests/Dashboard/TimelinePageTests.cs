@@ -1,5 +1,6 @@
 using AuditPortal.Components.EventFilters;
 using AuditPortal.Features.Events;
+using AuditPortal.Reading;
 using AuditPortal.Security;
 using Bunit;
 using Microsoft.AspNetCore.Components;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Reflection;
 using System.Text;
+using AuditPortal.Reading;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace AuditPortal.Features.Events;

@@ -1,5 +1,5 @@
-using AuditPortal.Features.Access;
 using AuditPortal.Infrastructure;
+using AuditPortal.Reading;
 using AuditPortal.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 

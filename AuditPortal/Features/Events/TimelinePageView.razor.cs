@@ -1,5 +1,6 @@
 using AuditPortal.Components.EventFilters;
 using AuditPortal.Data.Ledger;
+using AuditPortal.Reading;
 using Microsoft.AspNetCore.Components;
 
 namespace AuditPortal.Features.Events;

@@ -1,6 +1,6 @@
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Access;
 using AuditPortal.Infrastructure;
+using AuditPortal.Reading;
 using AuditPortal.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using AuditPortal.Cli;
-using AuditPortal.Features.Events;
 using AuditPortal.Infrastructure;
+using AuditPortal.Reading;
 using Microsoft.Extensions.Primitives;
 
 namespace AuditPortal.Features.Evidence;

@@ -4,8 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Retention;
-using AuditPortal.Features.Access;
-using AuditPortal.Features.Events;
+using AuditPortal.Reading;
 
 namespace AuditPortal.Features.Evidence;
 

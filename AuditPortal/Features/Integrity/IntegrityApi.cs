@@ -1,7 +1,7 @@
 using System.Globalization;
-using AuditPortal.Features.Access;
 using AuditPortal.Infrastructure;
 using AuditPortal.Ledger;
+using AuditPortal.Reading;
 using AuditPortal.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Access;
-using AuditPortal.Features.Integrity;
 using Microsoft.EntityFrameworkCore;
 
-namespace AuditPortal.Features.Events;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// The timeline: pages of envelopes for an <see cref="EventQuery"/>, newest first, for the API, the

@@ -3,7 +3,7 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using Microsoft.EntityFrameworkCore;
 
-namespace AuditPortal.Features.Events;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// Values the timeline's filters can be filled from (users, types, applications, models, prompts),

@@ -3,7 +3,7 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Infrastructure;
 using Microsoft.Extensions.Primitives;
 
-namespace AuditPortal.Features.Events;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// Turns query parameters into an <see cref="EventQuery"/>, apart from HTTP binding, so the API, a

@@ -3,7 +3,7 @@ using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Search;
 using Microsoft.EntityFrameworkCore;
 
-namespace AuditPortal.Features.Events;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// Validated timeline filters, shared by the read API, the dashboard pages and evidence packs (built by

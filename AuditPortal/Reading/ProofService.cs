@@ -1,10 +1,9 @@
 using System.Globalization;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Access;
 using AuditPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace AuditPortal.Features.Integrity;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// The latest checkpoint, and inclusion and consistency proofs, for the API and the event page: sizes are checked against what

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Ledger.Writing;
 
-namespace AuditPortal.Features.Access;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// Records every read of audited data as an `access` event before the data is handed out: if the

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace AuditPortal.Features.Events;
+namespace AuditPortal.Reading;
 
 /// <summary>Keyset position (occurred-at, sequence) of the last event on a page, opaque to clients.</summary>
 public readonly record struct EventCursor(DateTime OccurredAtUtc, long Sequence)

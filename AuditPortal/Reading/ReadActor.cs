@@ -2,7 +2,7 @@ using System.Security.Claims;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Security;
 
-namespace AuditPortal.Features.Access;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// Who is reading, for the access event that records the read: the one function every read path

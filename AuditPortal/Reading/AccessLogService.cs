@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Events;
 
-namespace AuditPortal.Features.Access;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// The access log: the ledger's <c>access</c> events, with the timeline's filters (actor is the

@@ -1,6 +1,6 @@
 using AuditPortal.Data.Ledger;
 
-namespace AuditPortal.Features.Events;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// Evaluates an <see cref="EventQuery"/> on what a signed envelope says, not on the copy columns the

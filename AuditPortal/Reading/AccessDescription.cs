@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace AuditPortal.Features.Access;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// What an access event says was read, as a sentence an administrator can scan: the event viewed

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using AuditPortal.Data.Canonical;
 
-namespace AuditPortal.Features.Events;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// The fields of a signed envelope that reads filter and display by, read from the envelope bytes

@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace AuditPortal.Features.Events;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// What the event page shows beyond <see cref="EnvelopeFacts"/>: the envelope's other fields and the disclosed

@@ -3,11 +3,9 @@ using System.Text;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Merkle;
 using AuditPortal.Data.Retention;
-using AuditPortal.Features.Access;
-using AuditPortal.Features.Integrity;
 using Microsoft.EntityFrameworkCore;
 
-namespace AuditPortal.Features.Events;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// One event by sequence, for the event page and evidence: its envelope, its content (or that it was

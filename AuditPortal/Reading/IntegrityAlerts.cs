@@ -1,4 +1,4 @@
-namespace AuditPortal.Features.Integrity;
+namespace AuditPortal.Reading;
 
 /// <summary>
 /// Integrity alerts raised by reads since the portal started: a row the database selected whose signed
