@@ -6,6 +6,7 @@ using AuditPortal.Features.Events;
 using AuditPortal.Features.Health;
 using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
+using AuditPortal.Features.Prompts;
 using AuditPortal.Features.Retention;
 using AuditPortal.Infrastructure;
 using AuditPortal.Ledger;
@@ -35,6 +36,7 @@ public static class PortalComposition
         services.AddSingleton<SearchIndexSignal>();
         services.AddSingleton<AnchoringStatus>();
         services.AddSingleton<CheckpointPublisher>();
+        services.AddPromptRules();
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddHostedService<Checkpointer>();

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Appending;
-using AuditPortal.Features.Prompts;
 using AuditPortal.Infrastructure;
 using AuditPortal.Ledger.Checkpoints;
 using Microsoft.EntityFrameworkCore;
@@ -12,11 +11,13 @@ namespace AuditPortal.Ledger.Writing;
 /// The instance's single writer (group commit): concurrent requests queue here and are appended
 /// together in one transaction under the database's append lock. A request's task completes only
 /// after that transaction has committed, so an acknowledged event is durable. If a group fails, each
-/// request is retried alone, so one bad request cannot sink its neighbours.
+/// request is retried alone, so one bad request cannot sink its neighbours. What may be appended beyond
+/// id reuse is decided by the registered <see cref="IAppendRule"/>s (the prompt lifecycle, for one).
 /// </summary>
 public sealed partial class LedgerWriter(
     IDbContextFactory<LedgerDbContext> factory,
     LedgerAppender appender,
+    IEnumerable<IAppendRule> rules,
     CheckpointSignal checkpoints,
     SearchIndexSignal searchIndex,
     AppendGate gate,
@@ -24,6 +25,8 @@ public sealed partial class LedgerWriter(
 {
     /// <summary>Upper bound of events per transaction, so one commit stays short.</summary>
     public const int MaxEventsPerTransaction = 5000;
+
+    private readonly IReadOnlyList<IAppendRule> _rules = [.. rules];
 
     private readonly Channel<AppendRequest> _queue = Channel.CreateBounded<AppendRequest>(
         new BoundedChannelOptions(512) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -99,10 +102,11 @@ public sealed partial class LedgerWriter(
 
         var incoming = group.SelectMany(r => r.Events).ToList();
         var recorded = await RecordedEvent.LoadAsync(db, incoming.Select(e => (e.Draft.SubmittedBy.Id, e.Draft.EventId)), ct);
-        var prompts = await PromptRegistry.LoadAsync(db, incoming, ct);
+        var scopes = new List<IAppendRuleScope>();
+        foreach (var rule in _rules) scopes.Add(await rule.BeginAsync(db, incoming, ct));
         var pending = new Dictionary<(string SubmittedBy, string EventId), PendingEntry>();
 
-        var results = group.Select(request => Apply(request, batch, recorded, pending, prompts)).ToList();
+        var results = group.Select(request => Apply(request, batch, recorded, pending, scopes)).ToList();
 
         foreach (var project in results.SelectMany(r => r.Projections)) await project(db, ct);
         await appender.WriteAsync(batch, ct);
@@ -119,11 +123,11 @@ public sealed partial class LedgerWriter(
     }
 
     private static ApplyResult Apply(AppendRequest request, AppendBatch batch, Dictionary<(string, string), RecordedEvent> recorded,
-        Dictionary<(string, string), PendingEntry> pending, PromptRegistry prompts)
+        Dictionary<(string, string), PendingEntry> pending, IReadOnlyList<IAppendRuleScope> scopes)
     {
         var invalid = new FieldErrors();
         var conflicts = new FieldErrors();
-        var stage = prompts.Stage();
+        var stages = scopes.Select(scope => scope.Stage()).ToList();
         var receipts = new Receipt?[request.Events.Count];
 
         for (var i = 0; i < request.Events.Count; i++)
@@ -140,7 +144,7 @@ public sealed partial class LedgerWriter(
                 else conflicts.Add($"{incoming.Path}.id", $"this service already recorded an event with this id {reason}; resend it unchanged or use a new id");
                 continue;
             }
-            stage.Check(incoming, invalid, conflicts);
+            foreach (var stage in stages) stage.Check(incoming, invalid, conflicts);
         }
         if (invalid.Any || conflicts.Any) return new ApplyResult(new Rejected(invalid, conflicts), receipts, [], []);
 
@@ -156,7 +160,7 @@ public sealed partial class LedgerWriter(
             sequences[entry.EventId] = entry.Sequence;
             fresh.Add((i, entry));
         }
-        stage.Commit(sequences);
+        foreach (var stage in stages) stage.Commit(sequences);
         return new ApplyResult(null, receipts, fresh, projections);
     }
 
