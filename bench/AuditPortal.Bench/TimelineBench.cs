@@ -109,12 +109,12 @@ public static class TimelineBench
         var name = provider == BenchProvider.Sqlite ? "SQLite" : "PostgreSQL";
         Console.WriteLine();
         Console.WriteLine($"== {name} ==");
-        await using var portal = new PortalProcess(portalDll, provider == BenchProvider.Sqlite ? "Sqlite" : "Postgres", connection, directory);
-        var readKey = await portal.RunVerbAsync("apikey", "create", "--name", $"timeline-bench-{Guid.NewGuid():N}", "--scope", "read");
+        await using var portal = BenchPortal.Create(portalDll, provider == BenchProvider.Sqlite ? "Sqlite" : "Postgres", connection, directory);
+        var readKey = await portal.RunCheckedAsync("apikey", "create", "--name", $"timeline-bench-{Guid.NewGuid():N}", "--scope", "read");
         if (!options.Reuse)
         {
             var seed = Stopwatch.StartNew();
-            await portal.RunVerbAsync("seed-demo", "--events", options.Events.ToString(CultureInfo.InvariantCulture), "--days", options.Days.ToString(CultureInfo.InvariantCulture));
+            await portal.RunCheckedAsync("seed-demo", "--events", options.Events.ToString(CultureInfo.InvariantCulture), "--days", options.Days.ToString(CultureInfo.InvariantCulture));
             Console.WriteLine($"[{name}] seed-demo {options.Events:N0} events: {seed.Elapsed.TotalSeconds:F0} s");
         }
 
