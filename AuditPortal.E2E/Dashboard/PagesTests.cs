@@ -31,7 +31,7 @@ public sealed class PagesTests(DashboardFixture fixture)
         await page.WaitUntilInteractiveAsync();
 
         var key = await page.TestId("verifier-key").InnerTextAsync();
-        Assert.StartsWith("e2e.example/auditportal+", key);
+        Assert.StartsWith("test.example/auditportal+", key);
         Assert.Matches("^[0-9a-f]{64}$", await page.TestId("checkpoints").Locator("tbody tr td.hash").First.InnerTextAsync());
         Assert.Contains("anchored outside the database", await page.TestId("anchors").InnerTextAsync());
         await AssertCleanAsync(page, "integrity-reviewer");

@@ -9,11 +9,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace AuditPortal.E2E.Infrastructure;
 
@@ -23,38 +21,27 @@ namespace AuditPortal.E2E.Infrastructure;
 /// </summary>
 public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("auditportal-e2e-").FullName;
+    private readonly TestLedger _ledger;
     private readonly IdentityProvider? _idp;
-    private readonly string? _postgres;
     private readonly bool _demo;
 
-    private PortalServer(IdentityProvider? idp, string? postgres = null, bool demo = false)
+    private PortalServer(TestLedger ledger, IdentityProvider? idp, bool demo = false)
     {
+        _ledger = ledger;
         _idp = idp;
-        _postgres = postgres;
         _demo = demo;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
     }
 
     public string Url { get; private set; } = "";
-    public string DatabaseFile => Path.Combine(_folder, "ledger.db");
+    public string DatabaseFile => Path.Combine(_ledger.Folder, "ledger.db");
 
     /// <summary>A Development-sign-in portal on a fresh database of the PostgreSQL server scripts/test.sh started.</summary>
-    public static async Task<PortalServer> StartOnPostgresAsync()
-    {
-        var server = Environment.GetEnvironmentVariable("AUDITPORTAL_TEST_POSTGRES")
-            ?? throw new InvalidOperationException("AUDITPORTAL_TEST_POSTGRES is not set: run the browser tests through scripts/test.sh, which starts PostgreSQL.");
-        var name = "ap_e2e_" + Guid.NewGuid().ToString("N")[..16];
-        await using (var connection = new NpgsqlConnection(server))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-        return await StartAsync(new PortalServer(null, new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString()));
-    }
+    public static async Task<PortalServer> StartOnPostgresAsync() =>
+        await StartAsync(new PortalServer(await TestLedger.CreateAsync(LedgerProvider.Postgres), null));
 
-    public static Task<PortalServer> StartAsync(IdentityProvider? idp) => StartAsync(new PortalServer(idp));
+    public static async Task<PortalServer> StartAsync(IdentityProvider? idp) =>
+        await StartAsync(new PortalServer(await TestLedger.CreateAsync(LedgerProvider.Sqlite), idp));
 
     /// <summary>
     /// A Development-sign-in portal as `dotnet run --project AuditPortal` starts it: the demo data set
@@ -62,7 +49,7 @@ public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
     /// </summary>
     public static async Task<PortalServer> StartWithDemoAsync(int demoEvents)
     {
-        var portal = await StartAsync(new PortalServer(null, demo: true));
+        var portal = await StartAsync(new PortalServer(await TestLedger.CreateAsync(LedgerProvider.Sqlite), null, demo: true));
         for (var attempt = 0; attempt < 1200; attempt++)
         {
             await using var db = portal.Services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContext();
@@ -85,19 +72,12 @@ public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        if (_postgres is null)
-        {
-            builder.UseSetting("AuditPortal:Database:ConnectionString", $"Data Source={DatabaseFile}");
-        }
-        else
-        {
-            builder.UseSetting("AuditPortal:Database:Provider", "Postgres");
-            builder.UseSetting("AuditPortal:Database:ConnectionString", _postgres);
-        }
-        builder.UseSetting("AuditPortal:Signing:KeyFile", Path.Combine(_folder, "signing.key"));
-        builder.UseSetting("AuditPortal:Signing:Origin", "e2e.example/auditportal");
-        builder.UseSetting("AuditPortal:Anchors:Directory", Path.Combine(_folder, "anchors"));
-        builder.UseSetting("AuditPortal:Evidence:Directory", Path.Combine(_folder, "evidence"));
+        builder.UseSetting("AuditPortal:Database:Provider", _ledger.Provider.ToString());
+        builder.UseSetting("AuditPortal:Database:ConnectionString", _ledger.ConnectionString);
+        builder.UseSetting("AuditPortal:Signing:KeyFile", _ledger.KeyFile);
+        builder.UseSetting("AuditPortal:Signing:Origin", _ledger.Origin);
+        builder.UseSetting("AuditPortal:Anchors:Directory", _ledger.AnchorDirectory);
+        builder.UseSetting("AuditPortal:Evidence:Directory", Path.Combine(_ledger.Folder, "evidence"));
         builder.UseSetting("AuditPortal:Checkpoints:Interval", "00:00:00.2");
         builder.UseSetting("AuditPortal:Demo:LoadOnFirstRun", _demo ? "true" : "false");
         if (_idp is null)
@@ -155,8 +135,6 @@ public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_folder, recursive: true); }
-        catch (IOException) { }
+        await _ledger.DisposeAsync();
     }
 }

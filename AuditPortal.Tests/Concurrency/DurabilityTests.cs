@@ -14,11 +14,10 @@ public abstract class DurabilityTests(LedgerProvider provider)
     public async Task EveryAcknowledgedEventSurvivesKillNine()
     {
         await using var ledger = await TestLedger.CreateAsync(provider);
-        var (exit, key, stderr) = await PortalProcess.RunVerbAsync(ledger, "apikey", "create", "--name", "durable", "--scope", "ingest");
-        Assert.True(exit == 0, stderr);
-        key = key.Trim();
+        await using var portal = PortalProcess.For(ledger);
+        var key = await portal.RunCheckedAsync("apikey", "create", "--name", "durable", "--scope", "ingest");
 
-        var (server, address) = await PortalProcess.StartServerAsync(ledger);
+        var address = await portal.StartAsync();
         var acknowledged = new ConcurrentBag<JsonNode>();
         using var stop = new CancellationTokenSource();
         var senders = Enumerable.Range(0, 6).Select(client => Task.Run(async () =>
@@ -46,14 +45,12 @@ public abstract class DurabilityTests(LedgerProvider provider)
         while (acknowledged.Count < 600)
         {
             Assert.True(DateTime.UtcNow < deadline, $"only {acknowledged.Count} events were acknowledged within 2 minutes");
-            Assert.False(server.HasExited, "the portal exited before it was killed");
+            Assert.False(portal.HasExited, "the portal exited before it was killed");
             await Task.Delay(20);
         }
-        server.Kill(entireProcessTree: true); // SIGKILL: no shutdown hooks, no final checkpoint
-        await server.WaitForExitAsync();
+        await portal.KillAsync(); // SIGKILL: no shutdown hooks, no final checkpoint
         await stop.CancelAsync();
         await Task.WhenAll(senders);
-        server.Dispose();
 
         long stored;
         await using (var db = ledger.OpenContext())
@@ -70,20 +67,14 @@ public abstract class DurabilityTests(LedgerProvider provider)
         Assert.True(afterCrash.Intact, afterCrash.FirstFailure?.ToString());
 
         // The portal restarts on the crashed database and carries on where the log ends.
-        var (restarted, restartedAddress) = await PortalProcess.StartServerAsync(ledger);
-        try
+        var restartedAddress = await portal.StartAsync();
+        using (var http = new HttpClient { BaseAddress = restartedAddress })
         {
-            using var http = new HttpClient { BaseAddress = restartedAddress };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
             var body = await Events.PostAsync(http, Events.LlmCall("after-restart"));
             Assert.Equal(stored, (long)body["receipts"]![0]!["sequence"]!);
         }
-        finally
-        {
-            restarted.Kill(entireProcessTree: true);
-            await restarted.WaitForExitAsync(TestContext.Current.CancellationToken);
-            restarted.Dispose();
-        }
+        await portal.KillAsync();
         var afterRestart = await ledger.VerifyAsync();
         Assert.True(afterRestart.Intact, afterRestart.FirstFailure?.ToString());
     }

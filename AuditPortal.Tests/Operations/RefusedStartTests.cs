@@ -25,13 +25,13 @@ public sealed class RefusedStartTests
         var (created, _, createError) = await PortalProcess.RunVerbAsync(ledger, "apikey", "create", "--name", "refusal-bot", "--scope", "ingest");
         Assert.True(created == 0, createError);
 
-        var info = PortalProcess.StartInfo(ledger, "--urls", "http://127.0.0.1:0");
+        var portal = PortalProcess.For(ledger);
         switch (refusal)
         {
             case Refusal.DevelopmentSignInInProduction:
-                info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-                info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-                info.Environment["AuditPortal__Authentication__Mode"] = "Development";
+                portal.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+                portal.Environment["DOTNET_ENVIRONMENT"] = "Production";
+                portal.Environment["AuditPortal__Authentication__Mode"] = "Development";
                 break;
             case Refusal.MissingSigningKey:
                 File.Delete(ledger.KeyFile);
@@ -41,14 +41,14 @@ public sealed class RefusedStartTests
                 File.Copy(anchor.File, Path.Combine(ledger.AnchorDirectory, AnchorDirectory.FileName(anchor.TreeSize + 100)));
                 break;
             case Refusal.UnbindableSetting:
-                info.Environment["AuditPortal__Checkpoints__Interval"] = "every now and then";
+                portal.Environment["AuditPortal__Checkpoints__Interval"] = "every now and then";
                 break;
             case Refusal.InvalidSetting:
-                info.Environment["AuditPortal__Database__Provider"] = "Oracle";
+                portal.Environment["AuditPortal__Database__Provider"] = "Oracle";
                 break;
         }
 
-        var (exitCode, stdout, stderr) = await PortalProcess.RunToExitAsync(info);
+        var (exitCode, stdout, stderr) = await portal.RunAsync("--urls", "http://127.0.0.1:0");
 
         Assert.True(exitCode == 2, $"exit code {exitCode}; stderr: {stderr}; stdout: {stdout}");
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

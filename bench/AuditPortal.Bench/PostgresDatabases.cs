@@ -22,6 +22,9 @@ public sealed class PostgresDatabases(string serverConnectionString) : IAsyncDis
         return new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>A database an earlier <c>--keep</c> run left; never dropped by this run.</summary>
+    public string ConnectionTo(string name) => new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = name }.ConnectionString;
+
     public async Task<string> ServerVersionAsync()
     {
         await using var admin = new NpgsqlConnection(serverConnectionString);

@@ -141,9 +141,9 @@ async Task<ProviderReport> RunProviderAsync(BenchProvider provider)
     IngestResult ingest;
     long warmed = 0;
     var warmChunks = new List<int>();
-    await using (var portal = new PortalProcess(portalDll, provider == BenchProvider.Sqlite ? "Sqlite" : "Postgres", portalConnection, directory, options.PortalEnvironment))
+    await using (var portal = BenchPortal.Create(portalDll, provider == BenchProvider.Sqlite ? "Sqlite" : "Postgres", portalConnection, directory, options.PortalEnvironment))
     {
-        var apiKey = await portal.RunVerbAsync("apikey", "create", "--name", "bench", "--scope", "ingest");
+        var apiKey = await portal.RunCheckedAsync("apikey", "create", "--name", "bench", "--scope", "ingest");
         await portal.StartAsync();
         Console.WriteLine($"[{name}] portal pid {portal.ProcessId} on {portal.BaseAddress}; log {Path.Combine(directory, "portal.log")}");
         try
@@ -225,7 +225,7 @@ async Task<ProviderReport> RunProviderAsync(BenchProvider provider)
         Console.WriteLine($"[{name}] verify {verify.EntriesPerSecond:N0} entries/s = {100 * verify.EntriesPerSecond / hash.EntriesPerSecond:0.0} % of plain SHA-256 {hash.EntriesPerSecond:N0} entries/s");
         // What an operator sees: `verify` in a fresh process, .NET start-up, configuration and EF Core included.
         var cliClock = Stopwatch.StartNew();
-        var cliSummary = await portal.RunVerbAsync("verify");
+        var cliSummary = await portal.RunCheckedAsync("verify");
         cliClock.Stop();
         Console.WriteLine($"[{name}] verify    CLI `AuditPortal.dll verify`, fresh process, end to end: {verify.Entries / cliClock.Elapsed.TotalSeconds:N0} entries/s " +
                           $"({cliClock.Elapsed.TotalSeconds:0.00} s; {cliSummary})");

@@ -87,9 +87,9 @@ public static class RedactionBench
 
     private static async Task<double> IngestAsync(string portalDll, string directory, EventFactory factory, int events, bool redacting)
     {
-        await using var portal = new PortalProcess(portalDll, "Sqlite", $"Data Source={Path.Combine(directory, "ledger.db")}", directory,
+        await using var portal = BenchPortal.Create(portalDll, "Sqlite", $"Data Source={Path.Combine(directory, "ledger.db")}", directory,
             redacting ? AllDetectors : null);
-        var apiKey = await portal.RunVerbAsync("apikey", "create", "--name", "bench", "--scope", "ingest");
+        var apiKey = await portal.RunCheckedAsync("apikey", "create", "--name", "bench", "--scope", "ingest");
         await portal.StartAsync();
         // Warm-up: the JIT settles before the timed run.
         await IngestRun.RunAsync(portal.BaseAddress!, apiKey, Bodies(factory, $"w{directory.GetHashCode()}", Math.Min(events, 5000)), BatchSize, 4, portal.ProcessId);

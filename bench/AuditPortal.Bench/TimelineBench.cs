@@ -28,6 +28,11 @@ public static class TimelineBench
         public string? PortalDll { get; set; }
         public string? WorkDirectory { get; set; }
         public bool Keep { get; set; }
+        /// <summary>Use the ledger an earlier <c>--keep</c> run left in the work dir (and the named PostgreSQL database) instead of seeding again.</summary>
+        public bool Reuse { get; set; }
+        /// <summary>Seed and stop: fill the ledger now (it may be on a loaded machine) and time the queries later with <c>--reuse</c> on an idle one.</summary>
+        public bool SeedOnly { get; set; }
+        public string? PostgresDatabase { get; set; }
 
         public static Options Parse(string[] args)
         {
@@ -47,7 +52,10 @@ public static class TimelineBench
                     case "--portal": o.PortalDll = Value(); break;
                     case "--work-dir": o.WorkDirectory = Value(); break;
                     case "--keep": o.Keep = true; break;
-                    default: throw new ArgumentException($"unknown option {args[i]}; timeline [--providers sqlite,postgres] [--events N] [--days D] [--runs R] [--postgres CONNSTR] [--portal PATH] [--work-dir DIR] [--keep]");
+                    case "--reuse": o.Reuse = true; break;
+                    case "--seed-only": o.SeedOnly = o.Keep = true; break;
+                    case "--postgres-database": o.PostgresDatabase = Value(); break;
+                    default: throw new ArgumentException($"unknown option {args[i]}; timeline [--providers sqlite,postgres] [--events N] [--days D] [--runs R] [--postgres CONNSTR] [--postgres-database NAME] [--portal PATH] [--work-dir DIR] [--keep] [--seed-only] [--reuse]");
                 }
             }
             foreach (var name in (providers ?? (o.PostgresConnectionString is null ? "sqlite" : "sqlite,postgres")).Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -59,6 +67,9 @@ public static class TimelineBench
                 });
             if (o.Providers.Contains(BenchProvider.Postgres) && o.PostgresConnectionString is null)
                 throw new ArgumentException("postgres needs --postgres CONNSTR or AUDITPORTAL_TEST_POSTGRES");
+            if ((o.Reuse || o.SeedOnly) && o.WorkDirectory is null)
+                throw new ArgumentException("--reuse and --seed-only need --work-dir DIR (where the ledger is kept)");
+            if (o.Reuse) o.Keep = true;
             return o;
         }
     }
@@ -78,7 +89,9 @@ public static class TimelineBench
                 var directory = Path.Combine(workDirectory, $"timeline-{provider.ToString().ToLowerInvariant()}");
                 var connection = provider == BenchProvider.Sqlite
                     ? $"Data Source={Path.Combine(directory, "ledger.db")}"
-                    : await postgres!.CreateAsync($"auditbench_{tag}_timeline");
+                    : options.Reuse && options.PostgresDatabase is { } kept
+                        ? postgres!.ConnectionTo(kept)
+                        : await postgres!.CreateAsync(options.PostgresDatabase ?? $"auditbench_{tag}_timeline");
                 await RunProviderAsync(provider, portalDll, connection, directory, options);
             }
             catch (Exception e)
@@ -96,14 +109,23 @@ public static class TimelineBench
         var name = provider == BenchProvider.Sqlite ? "SQLite" : "PostgreSQL";
         Console.WriteLine();
         Console.WriteLine($"== {name} ==");
-        await using var portal = new PortalProcess(portalDll, provider == BenchProvider.Sqlite ? "Sqlite" : "Postgres", connection, directory);
-        var readKey = await portal.RunVerbAsync("apikey", "create", "--name", "timeline-bench", "--scope", "read");
-        var seed = Stopwatch.StartNew();
-        await portal.RunVerbAsync("seed-demo", "--events", options.Events.ToString(CultureInfo.InvariantCulture), "--days", options.Days.ToString(CultureInfo.InvariantCulture));
-        Console.WriteLine($"[{name}] seed-demo {options.Events:N0} events: {seed.Elapsed.TotalSeconds:F0} s");
+        await using var portal = BenchPortal.Create(portalDll, provider == BenchProvider.Sqlite ? "Sqlite" : "Postgres", connection, directory);
+        var readKey = await portal.RunCheckedAsync("apikey", "create", "--name", $"timeline-bench-{Guid.NewGuid():N}", "--scope", "read");
+        if (!options.Reuse)
+        {
+            var seed = Stopwatch.StartNew();
+            await portal.RunCheckedAsync("seed-demo", "--events", options.Events.ToString(CultureInfo.InvariantCulture), "--days", options.Days.ToString(CultureInfo.InvariantCulture));
+            Console.WriteLine($"[{name}] seed-demo {options.Events:N0} events: {seed.Elapsed.TotalSeconds:F0} s");
+        }
 
         var values = await Sample.ReadAsync(provider, connection);
         Console.WriteLine($"[{name}] {values.Entries:N0} entries; filter values: {string.Join(", ", values.Filters.Select(f => $"{f.Key}={f.Value}"))}");
+        if (options.SeedOnly)
+        {
+            Console.WriteLine($"[{name}] seeded; time the queries later with --reuse --work-dir {Path.GetDirectoryName(directory)}" +
+                              (provider == BenchProvider.Postgres ? $" --postgres-database {new NpgsqlConnectionStringBuilder(connection).Database}" : ""));
+            return;
+        }
 
         await portal.StartAsync();
         using var client = new HttpClient { BaseAddress = portal.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };

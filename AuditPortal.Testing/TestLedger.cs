@@ -7,7 +7,7 @@ using AuditPortal.Data.Verification;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace AuditPortal.Tests.Infrastructure;
+namespace AuditPortal.Testing;
 
 /// <summary>
 /// A ledger of its own for one test class: a real SQLite file or a fresh database on the real

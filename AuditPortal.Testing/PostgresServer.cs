@@ -1,4 +1,6 @@
-namespace AuditPortal.Tests.Infrastructure;
+using Xunit;
+
+namespace AuditPortal.Testing;
 
 /// <summary>
 /// The real PostgreSQL server scripts/test.sh starts (AUDITPORTAL_TEST_POSTGRES). Under the test script
