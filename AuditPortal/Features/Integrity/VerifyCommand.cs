@@ -1,4 +1,3 @@
-using AuditPortal.Cli;
 using AuditPortal.Data.Anchors;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Signing;
@@ -16,9 +15,9 @@ namespace AuditPortal.Features.Integrity;
 /// </summary>
 public static class VerifyCommand
 {
-    public static async Task<int> RunAsync(IServiceProvider services, CommandArguments arguments, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> keyTexts, bool requireAnchors, CancellationToken cancellationToken)
     {
-        if (VerifyOptions.Parse(arguments, out var error) is not { } options)
+        if (VerifyOptions.Parse(keyTexts, requireAnchors, out var error) is not { } options)
         {
             Console.Error.WriteLine(error);
             return 2;
