@@ -140,6 +140,9 @@ public sealed class RetentionTests(DashboardFixture fixture)
         await integrity.WaitUntilInteractiveAsync();
         await integrity.TestId("run-verification").ClickAsync();
         await Assertions.Expect(integrity.TestId("verification-result")).ToContainTextAsync("Intact");
+        // and it says what was purged under which policy (other tests' purges may be counted beside ours).
+        await Assertions.Expect(integrity.TestId("verification-purged")).ToContainTextAsync("purged under retention");
+        await Assertions.Expect(integrity.TestId("verification-purged")).ToContainTextAsync("policy");
         await integrity.AssertAccessibleAsync();
         await integrity.ScreenshotAsync("retention-integrity-intact");
         integrity.AssertNoConsoleErrors();
