@@ -24,6 +24,9 @@ public sealed record RetentionTombstone(long Sequence, DateTime AppliedAtUtc, st
     /// <summary>What purged the content, as pages and evidence packs say it.</summary>
     public string Describe() => PolicyId is not null ? $"retention policy {PolicyId} ({Days} days)" : $"the erasure request for {Subject}";
 
+    /// <summary>The whole sentence, as the API and the timeline give it: what purged the content, on which day (UTC), under which tombstone.</summary>
+    public string Purged() => string.Create(CultureInfo.InvariantCulture, $"purged under {Describe()} on {AppliedAtUtc:yyyy-MM-dd} (tombstone {Sequence})");
+
     public bool Covers(long sequence)
     {
         var lo = 0;

@@ -21,6 +21,16 @@ public static class RetentionTombstones
         return Read(envelopes).FirstOrDefault(t => t.Covers(sequence));
     }
 
+    /// <summary>
+    /// The tombstones after <paramref name="sequence"/>, indexed: only a tombstone after an event can
+    /// cover it, so this answers for every event from that sequence on with one query.
+    /// </summary>
+    public static async Task<TombstoneIndex> IndexAfterAsync(LedgerDbContext db, long sequence, CancellationToken cancellationToken)
+    {
+        var envelopes = await Query(db).Where(e => e.Sequence > sequence).Select(e => e.Envelope).ToListAsync(cancellationToken);
+        return new TombstoneIndex(Read(envelopes));
+    }
+
     private static IQueryable<Ledger.Model.LedgerEntry> Query(LedgerDbContext db)
     {
         var submitter = PortalAccount.Recorder.Id;

@@ -104,7 +104,11 @@ public sealed class RetentionPageTests : DashboardTestContext, IAsyncLifetime
 
         page.Find("[data-testid=run-enforcement]").Click();
         page.WaitForAssertion(() => Assert.Matches(@"^policy policy-[0-9a-f]{12}: 2 purged, 1 kept by holds\.$", page.Find("[data-testid=enforcement-result]").TextContent.Trim()));
-        page.WaitForAssertion(() => Assert.Equal("2", page.Find("[data-testid=history-row] td:nth-child(3)").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("2", page.Find("[data-testid=history-count]").TextContent));
+        // The run names the version of the policy it applied: the event that put it in force (here Cy's confirmation).
+        var version = Assert.Single((await retention.StateAsync(CancellationToken.None)).Policies).Version;
+        Assert.Equal($"in force since #{version}", page.Find("[data-testid=history-version]").TextContent.Trim());
+        Assert.Equal($"/events/{version}", page.Find("[data-testid=history-version] a").GetAttribute("href"));
         Assert.True((await _ledger.VerifyAsync()).Intact);
     }
 }

@@ -1,7 +1,11 @@
 using AuditPortal.Components.EventFilters;
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Retention;
 using AuditPortal.Features.Events;
+using AuditPortal.Features.Retention;
 using AuditPortal.Reading;
 using AuditPortal.Security;
+using AuditPortal.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -236,6 +240,35 @@ public sealed class TimelinePageTests : DashboardTestContext, IClassFixture<Time
         Assert.Contains(TimelinePortal.Application, Options("applications"));
         Assert.Contains("carol@example.com", Options("users"));
         Assert.Equal("timeline-models", Input(cut, "model").GetAttribute("list"));
+    }
+
+    [Fact]
+    public async Task ARowWhoseContentRetentionPurgedSaysUnderWhichPolicyAndWhenAndAContentMissingWithoutATombstoneSaysSo()
+    {
+        var application = "tl-purge-" + Guid.NewGuid().ToString("N")[..8];
+        using var client = await _portal.Portal.ClientWithKeyAsync("timeline-purge-" + application, "ingest");
+        var receipts = await Events.PostAsync(client,
+            Events.LlmCall($"{application}-old", application: application, at: DateTimeOffset.UtcNow.AddDays(-400)),
+            Events.LlmCall($"{application}-new", application: application),
+            Events.LlmCall($"{application}-lost", application: application));
+        var (old, kept, lost) = ((long)receipts["receipts"]![0]!["sequence"]!, (long)receipts["receipts"]![1]!["sequence"]!, (long)receipts["receipts"]![2]!["sequence"]!);
+        var retention = _portal.Portal.Services.GetRequiredService<RetentionService>();
+        var proposal = await retention.ProposePolicyAsync(new ActorRef("ada.admin@example.com", ActorKinds.User), new RetentionScope(null, application, null), 180,
+            Xunit.TestContext.Current.CancellationToken);
+        await retention.ConfirmAsync(new ActorRef("ben.admin@example.com", ActorKinds.User), proposal.Id!, Xunit.TestContext.Current.CancellationToken);
+        Assert.Equal(1, (await _portal.Portal.Services.GetRequiredService<RetentionEnforcer>().RunOnceAsync(Xunit.TestContext.Current.CancellationToken)).Sum(p => p.Purged));
+        await new Tampering.Attacker(_portal.Ledger).DisableTriggersAsync();
+        await _portal.Ledger.ExecuteAsync($"DELETE FROM ledger_contents WHERE sequence = {lost}");
+
+        var cut = Open($"/timeline?application={application}");
+
+        AngleSharp.Dom.IElement Row(long sequence) => cut.Find($"[data-testid=timeline-row][data-sequence='{sequence}']");
+        Assert.Equal("content purged", Row(old).QuerySelector("[data-testid=content-purged]")!.TextContent.Trim());
+        Assert.Matches($@"^purged under retention policy policy-[0-9a-f]{{12}} \(180 days\) on {DateTime.UtcNow:yyyy-MM-dd} \(tombstone \d+\)$",
+            Row(old).QuerySelector("[data-testid=purged-by]")!.TextContent);
+        Assert.Null(Row(kept).QuerySelector("[data-testid=content-purged]"));
+        Assert.Equal("content missing", Row(lost).QuerySelector("[data-testid=content-purged]")!.TextContent.Trim());
+        Assert.StartsWith("content missing, and no retention tombstone covers it", Row(lost).QuerySelector("[data-testid=purged-by]")!.TextContent);
     }
 
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);

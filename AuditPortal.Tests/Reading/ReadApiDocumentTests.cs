@@ -27,7 +27,10 @@ public sealed class ReadApiDocumentTests(SqlitePortalFixture fixture) : IClassFi
         var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken))!;
         var item = document["components"]!["schemas"]!["EventItem"]!["properties"]!.AsObject();
 
-        foreach (var field in new[] { "sequence", "id", "type", "occurredAt", "recordedAt", "actor", "submittedBy", "content", "leafHash", "disclosedContent", "contentSalt", "contentPurged" })
+        foreach (var field in new[] { "sequence", "id", "type", "occurredAt", "recordedAt", "actor", "submittedBy", "content", "leafHash", "disclosedContent", "contentSalt", "contentPurged", "purgedBy" })
             Assert.True(item.ContainsKey(field), $"EventItem has no {field}");
+        var purge = document["components"]!["schemas"]!["ContentPurge"]!["properties"]!.AsObject();
+        foreach (var field in new[] { "reason", "policy", "policyVersion", "days", "erasure", "purgedAt", "tombstone", "description" })
+            Assert.True(purge.ContainsKey(field), $"ContentPurge has no {field}");
     }
 }

@@ -113,6 +113,9 @@ public abstract class TamperedCopyColumnReadTests(LedgerProvider provider) : IAs
         Assert.NotNull(page[0]!["disclosedContent"]);
         Assert.Null(page[1]!["disclosedContent"]);
         Assert.True((bool)page[1]!["contentPurged"]!);
+        Assert.Equal("none", (string)page[1]!["purgedBy"]!["reason"]!);
+        Assert.Null(page[1]!["purgedBy"]!["tombstone"]);
+        Assert.Null(page[0]!["purgedBy"]);
         Assert.True(detail!.ContentPurged);
         Assert.Null(detail.ContentText);
     }

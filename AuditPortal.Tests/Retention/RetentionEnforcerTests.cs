@@ -1,8 +1,12 @@
+using System.IO.Compression;
+using AuditPortal.Data.Evidence;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Projections;
 using AuditPortal.Data.Retention;
+using AuditPortal.Features.Evidence;
 using AuditPortal.Features.Retention;
 using AuditPortal.Ledger.Writing;
+using AuditPortal.Tests.Evidence;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +16,10 @@ namespace AuditPortal.Tests.Retention;
 
 /// <summary>
 /// The enforcer purges exactly the content the rules allow, under tombstones that explain every purge
-/// (as verify will judge it), keeps what a hold keeps, and erases a confirmed subject's content.
+/// (as verify will judge it), keeps what a hold keeps, and erases a confirmed subject's content; the
+/// first test is the "done means": after a 180-day policy proposed by one admin and confirmed
+/// by another purges year-old content, verify passes and reports the purge, held content survives, the
+/// API says what purged each content, and an evidence pack exported afterwards verifies.
 /// </summary>
 public sealed class RetentionEnforcerTests
 {
@@ -62,6 +69,53 @@ public sealed class RetentionEnforcerTests
         Assert.True(verified.Intact, verified.FirstFailure?.ToString());
         Assert.Equal(authority.PurgedBy, verified.Purged);
         Assert.Contains($"purged=3 ({second.Single(p => p.Purged > 0).Authority}: 1, {first.Authority}: 2)", verified.Summary());
+
+        // The API says what purged each content: the policy in the version it applied, when, under which tombstone; held content is disclosed.
+        var policy = Assert.Single((await retention.StateAsync(Ct)).Policies);
+        var byPolicy = authority.Tombstones.Single(t => t.PolicyId is not null);
+        var byErasure = authority.Tombstones.Single(t => t.ErasureId is not null);
+        using var reader = await portal.ClientWithKeyAsync("retention-reader", "read");
+        var served = (await Events.GetJsonAsync(reader, "/api/v1/events?application=support-bot&includeContent=true"))["events"]!.AsArray()
+            .ToDictionary(e => (long)e!["sequence"]!, e => e!);
+        foreach (var id in new[] { "old-dave-1", "old-dave-2" })
+        {
+            var purgedBy = served[old[id]]["purgedBy"]!;
+            Assert.True((bool)served[old[id]]["contentPurged"]!);
+            Assert.Equal(("policy", policy.Id, policy.Version, 180, byPolicy.Sequence), ((string)purgedBy["reason"]!, (string)purgedBy["policy"]!,
+                (long)purgedBy["policyVersion"]!, (int)purgedBy["days"]!, (long)purgedBy["tombstone"]!));
+            Assert.Equal(byPolicy.AppliedAtUtc, DateTime.Parse((string)purgedBy["purgedAt"]!, null, System.Globalization.DateTimeStyles.AdjustToUniversal));
+            Assert.Equal($"purged under retention policy {policy.Id} (180 days) on {byPolicy.AppliedAtUtc:yyyy-MM-dd} (tombstone {byPolicy.Sequence})",
+                (string)purgedBy["description"]!);
+        }
+        Assert.Equal(("erasure", byErasure.ErasureId, byErasure.Sequence), ((string)served[recentDave]["purgedBy"]!["reason"]!,
+            (string)served[recentDave]["purgedBy"]!["erasure"]!, (long)served[recentDave]["purgedBy"]!["tombstone"]!));
+        Assert.NotNull(served[old["old-carol"]]["disclosedContent"]);
+        Assert.Null(served[old["old-carol"]]["purgedBy"]);
+
+        // An evidence pack exported afterwards verifies, and lists the purged events, without their content, saying what purged it.
+        var folder = Directory.CreateTempSubdirectory("retention-pack-").FullName;
+        try
+        {
+            var destination = Path.Combine(folder, "after-retention.zip");
+            var pack = await portal.Services.GetRequiredService<EvidenceExporter>().ExportAsync(
+                new EvidenceRequest(EvidenceExportTests.Parse("?application=support-bot"), IncludeContent: true),
+                new ActorRef("mark.manager@example.com", ActorKinds.User), "dashboard", destination, null, Ct);
+            Assert.Equal((5, 3), (pack.Counts.Events, pack.Counts.PurgedContents));
+            Assert.Equal(PackOutcome.Passed, EvidencePackVerifier.Verify(destination, ledger.VerifierKey()).Outcome);
+            using var zip = ZipFile.OpenRead(destination);
+            Assert.Equal([old["old-carol"], recentErin], EvidenceExportTests.Lines(zip, EvidencePackFormat.Contents).Select(c => (long)c["sequence"]!).Order());
+            using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(EvidenceExportTests.Bytes(zip, EvidencePackFormat.Workbook)));
+            var contentState = workbook.Worksheet("Events").RowsUsed().Skip(1).ToDictionary(r => (long)r.Cell(1).GetDouble(), r => r.Cell(17).GetString());
+            Assert.Equal(5, contentState.Count);
+            foreach (var id in new[] { "old-dave-1", "old-dave-2" })
+                Assert.Equal(byPolicy.Purged(), contentState[old[id]]);
+            Assert.Equal(byErasure.Purged(), contentState[recentDave]);
+            Assert.Equal("disclosed", contentState[old["old-carol"]]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
 
         // A content row deleted without a tombstone is still tampering.
         await new Tampering.Attacker(ledger).DisableTriggersAsync();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Retention;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Reading;
@@ -85,6 +86,40 @@ public sealed class TimelineService(IDbContextFactory<LedgerDbContext> factory, 
         details["via"] = via;
         await access.RecordAsync(reader, action, details, cancellationToken);
         return new TimelinePage(rows, next, count);
+    }
+
+    /// <summary>
+    /// For each row of a page whose content row is gone, the tombstone that purged it, or null when none
+    /// covers it (the portal never purges without one: tampering or a lost row, which verify names).
+    /// A page read with includeContent already knows which are gone; for the others one query asks.
+    /// The tombstones are read once for the page, not per row.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, RetentionTombstone?>> PurgesAsync(IReadOnlyList<TimelineRow> rows, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var missing = rows.Where(r => r.ContentPurged).Select(r => r.Sequence).ToList();
+        var unasked = rows.Where(r => !r.ContentRequested).Select(r => r.Sequence).ToList();
+        if (unasked.Count > 0)
+        {
+            var stored = await db.Contents.AsNoTracking().Where(c => unasked.Contains(c.Sequence)).Select(c => c.Sequence).ToListAsync(cancellationToken);
+            missing.AddRange(unasked.Except(stored));
+        }
+        return await CoveringAsync(db, missing, cancellationToken);
+    }
+
+    /// <summary>The tombstone that purged each of these contents (null where none covers it).</summary>
+    public async Task<IReadOnlyDictionary<long, RetentionTombstone?>> PurgedByAsync(IReadOnlyCollection<long> missing, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await CoveringAsync(db, missing, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyDictionary<long, RetentionTombstone?>> CoveringAsync(LedgerDbContext db, IReadOnlyCollection<long> missing,
+        CancellationToken cancellationToken)
+    {
+        if (missing.Count == 0) return new Dictionary<long, RetentionTombstone?>();
+        var tombstones = await RetentionTombstones.IndexAfterAsync(db, missing.Min(), cancellationToken);
+        return missing.ToDictionary(s => s, tombstones.Covering);
     }
 
     /// <summary>

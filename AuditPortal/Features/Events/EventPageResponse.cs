@@ -12,7 +12,7 @@ public sealed record EventPageResponse(IReadOnlyList<EventItem> Events, string? 
 
 /// <summary>
 /// One envelope as stored (DESIGN.md §4, docs/ledger-format.md) plus <c>leafHash</c>; with
-/// <c>includeContent=true</c> also the content or <c>contentPurged</c>. Fields of other event types
+/// <c>includeContent=true</c> also the content, or <c>contentPurged</c> and <c>purgedBy</c>. Fields of other event types
 /// (sessionId, traceId, spanId, attributes, usage, …) are in <see cref="Other"/>.
 /// </summary>
 public sealed record EventItem
@@ -43,6 +43,8 @@ public sealed record EventItem
     public string? ContentSalt { get; init; }
     /// <summary>True when includeContent=true but retention has purged the content.</summary>
     public bool? ContentPurged { get; init; }
+    /// <summary>With <see cref="ContentPurged"/>: the retention tombstone that purged it, or reason "none" when none covers it (tampering; run verify).</summary>
+    public ContentPurge? PurgedBy { get; init; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Other { get; init; }
 }
 

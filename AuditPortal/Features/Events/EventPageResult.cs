@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Reflection;
+using System.Text.Json;
 using System.Text;
+using AuditPortal.Data.Retention;
 using AuditPortal.Reading;
 using Microsoft.AspNetCore.Http.Metadata;
 
@@ -8,7 +10,7 @@ namespace AuditPortal.Features.Events;
 
 /// <summary>
 /// Writes a timeline page as <see cref="EventPageResponse"/> JSON, a row at a time: each item is the
-/// stored envelope's own bytes with leafHash (and the content) appended, and contents are read in
+/// stored envelope's own bytes with leafHash (and the content, or what purged it) appended, and contents are read in
 /// groups while the response goes out, so a page of large contents is never built in memory
 /// (issue 6 §6). The page's size is already capped by <see cref="TimelineService.MaxPageBytes"/>.
 /// </summary>
@@ -21,6 +23,10 @@ public sealed class EventPageResult(TimelinePage page, TimelineService timeline)
     {
         var response = httpContext.Response;
         var cancellationToken = httpContext.RequestAborted;
+        // What purged each missing content, looked up once for the page (the tombstones are read once).
+        var purges = page.Rows.Any(r => r.ContentPurged)
+            ? await timeline.PurgesAsync(page.Rows, cancellationToken)
+            : new Dictionary<long, RetentionTombstone?>();
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
         var body = response.BodyWriter;
@@ -48,7 +54,15 @@ public sealed class EventPageResult(TimelinePage page, TimelineService timeline)
                         body.Write(content.Content.AsSpan());
                         Ascii(body, $",\"contentSalt\":\"{Convert.ToHexStringLower(content.Salt)}\"");
                     }
-                    else body.Write(",\"disclosedContent\":null,\"contentPurged\":true"u8);
+                    else
+                    {
+                        // A content purged after the page was read is looked up on its own.
+                        var purgedBy = purges.TryGetValue(row.Sequence, out var known)
+                            ? known
+                            : (await timeline.PurgedByAsync([row.Sequence], cancellationToken))[row.Sequence];
+                        body.Write(",\"disclosedContent\":null,\"contentPurged\":true,\"purgedBy\":"u8);
+                        body.Write(JsonSerializer.SerializeToUtf8Bytes(ContentPurge.From(purgedBy), JsonSerializerOptions.Web));
+                    }
                 }
                 body.Write("}"u8);
                 if (body.UnflushedBytes >= FlushBytes) await body.FlushAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using AuditPortal.Components.EventFilters;
 using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Retention;
 using AuditPortal.Reading;
 using Microsoft.AspNetCore.Components;
 
@@ -21,8 +22,22 @@ public sealed partial class TimelinePageView
     protected override IReadOnlySet<string> FieldNames => Fields;
     protected override string FailureText => "The search could not be run";
 
-    protected override Task<TimelinePage> ReadAsync(EventQuery query, ActorRef reader, bool withCount, CancellationToken cancellationToken) =>
-        Timeline.ReadAsync(query, reader, "dashboard", cancellationToken, withCount);
+    // Which rows of the page shown lost their content to retention, and under what (null: no tombstone covers it).
+    private (TimelinePage? Page, IReadOnlyDictionary<long, RetentionTombstone?> Purges) _purges = (null, new Dictionary<long, RetentionTombstone?>());
+
+    protected override async Task<TimelinePage> ReadAsync(EventQuery query, ActorRef reader, bool withCount, CancellationToken cancellationToken)
+    {
+        var page = await Timeline.ReadAsync(query, reader, "dashboard", cancellationToken, withCount);
+        _purges = (page, await Timeline.PurgesAsync(page.Rows, cancellationToken));
+        return page;
+    }
+
+    /// <summary>Whether this row's content is gone, and what purged it; only for the page on screen.</summary>
+    private bool IsPurged(TimelineRow row, out RetentionTombstone? purgedBy)
+    {
+        purgedBy = null;
+        return ReferenceEquals(_purges.Page, Result) && _purges.Purges.TryGetValue(row.Sequence, out purgedBy);
+    }
 
     protected override EventCursor? NextOf(TimelinePage result) => result.Next;
     protected override long? CountOf(TimelinePage result) => result.Count;

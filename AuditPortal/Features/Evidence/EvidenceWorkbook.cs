@@ -59,7 +59,7 @@ internal sealed class EvidenceWorkbook : IDisposable
         var content = ReadContent(row);
         var purged = purgedBy is null
             ? "purged, and no retention tombstone covers it"
-            : $"purged under {purgedBy.Describe()} on {purgedBy.AppliedAtUtc:yyyy-MM-dd} (tombstone {purgedBy.Sequence})";
+            : purgedBy.Purged();
         var contentState = !row.ContentRequested ? "not exported" : row.ContentPurged ? purged : "disclosed";
         var facts = row.Facts;
 
