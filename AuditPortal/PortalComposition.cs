@@ -1,15 +1,20 @@
 using AuditPortal.Configuration;
-using AuditPortal.Features.Access;
+using AuditPortal.EventBatches;
 using AuditPortal.Features.ApiKeys;
 using AuditPortal.Features.Demo;
 using AuditPortal.Features.Events;
 using AuditPortal.Features.Health;
 using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Integrity;
-using AuditPortal.Features.Ledger;
-using AuditPortal.Features.Redaction;
+using AuditPortal.Features.Prompts;
 using AuditPortal.Features.Retention;
 using AuditPortal.Infrastructure;
+using AuditPortal.Ledger;
+using AuditPortal.Ledger.Checkpoints;
+using AuditPortal.Ledger.Writing;
+using AuditPortal.Reading;
+using AuditPortal.Redaction;
+using AuditPortal.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +36,7 @@ public static class PortalComposition
         services.AddSingleton<SearchIndexSignal>();
         services.AddSingleton<AnchoringStatus>();
         services.AddSingleton<CheckpointPublisher>();
+        services.AddPromptRules();
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddHostedService<Checkpointer>();

@@ -1,8 +1,8 @@
 using AuditPortal;
 using AuditPortal.Cli;
 using AuditPortal.Components;
-using AuditPortal.Features.Ledger;
 using AuditPortal.Infrastructure;
+using AuditPortal.Ledger;
 
 if (PortalCommandLine.IsVerb(args)) return await PortalCommandLine.RunAsync(args);
 

@@ -1,17 +1,18 @@
+using AuditPortal.Data.Ledger;
+
 namespace AuditPortal.Data.Projections;
 
 /// <summary>
-/// The event types the read models are projected from. The strings are the ingestion contract's
-/// (DESIGN.md §4, Features/Ingestion/EventTypes), repeated here because the ledger project cannot
-/// reference the web project.
+/// The event types the read models are projected from: the ingestion contract's (DESIGN.md §4,
+/// <see cref="EventTypes"/>), named once there.
 /// </summary>
 public static class LedgerEventTypes
 {
-    public const string PromptCreated = "prompt.version.created";
-    public const string PromptApproved = "prompt.version.approved";
-    public const string PromptRejected = "prompt.version.rejected";
-    public const string PromptPublished = "prompt.version.published";
-    public const string ConfigChanged = "config.changed";
+    public const string PromptCreated = EventTypes.PromptCreated;
+    public const string PromptApproved = EventTypes.PromptApproved;
+    public const string PromptRejected = EventTypes.PromptRejected;
+    public const string PromptPublished = EventTypes.PromptPublished;
+    public const string ConfigChanged = EventTypes.ConfigChanged;
 
     public static readonly IReadOnlyList<string> PromptLifecycle = [PromptCreated, PromptApproved, PromptRejected, PromptPublished];
 }

@@ -1,6 +1,7 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Ledger;
+using AuditPortal.Ledger.Writing;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;

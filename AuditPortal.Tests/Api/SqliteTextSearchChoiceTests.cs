@@ -1,6 +1,6 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Search;
-using AuditPortal.Features.Events;
+using AuditPortal.Reading;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

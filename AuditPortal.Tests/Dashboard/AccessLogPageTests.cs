@@ -1,9 +1,9 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Features.Access;
-using AuditPortal.Features.Account;
-using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Infrastructure;
+using AuditPortal.Reading;
+using AuditPortal.Security;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;

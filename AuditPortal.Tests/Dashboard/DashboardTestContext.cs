@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using AuditPortal.Components;
-using AuditPortal.Features.Account;
+using AuditPortal.Security;
 using Bunit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;

@@ -1,9 +1,10 @@
 using System.Text.RegularExpressions;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
-using AuditPortal.Features.Account;
 using AuditPortal.Features.Events;
 using AuditPortal.Features.Evidence;
+using AuditPortal.Reading;
+using AuditPortal.Security;
 using AuditPortal.Tests.Evidence;
 using AuditPortal.Tests.Infrastructure;
 using Bunit;

@@ -1,6 +1,7 @@
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Account;
 using AuditPortal.Features.Integrity;
+using AuditPortal.Ledger;
+using AuditPortal.Security;
 using AuditPortal.Tests.Infrastructure;
 using AuditPortal.Tests.Tampering;
 using Bunit;

@@ -1,5 +1,5 @@
 using AuditPortal.Components.Layout;
-using AuditPortal.Features.Account;
+using AuditPortal.Security;
 using Bunit;
 
 namespace AuditPortal.Tests.Dashboard;

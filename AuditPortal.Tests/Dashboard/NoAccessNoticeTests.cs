@@ -1,6 +1,6 @@
 using AuditPortal.Components;
 using AuditPortal.Configuration;
-using AuditPortal.Features.Account;
+using AuditPortal.Security;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

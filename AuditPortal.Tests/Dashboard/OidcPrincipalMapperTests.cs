@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AuditPortal.Configuration;
 using AuditPortal.Features.Account;
+using AuditPortal.Security;
 
 namespace AuditPortal.Tests.Dashboard;
 

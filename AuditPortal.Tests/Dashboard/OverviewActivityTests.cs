@@ -1,8 +1,8 @@
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Access;
-using AuditPortal.Features.Account;
-using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Overview;
+using AuditPortal.Ledger;
+using AuditPortal.Reading;
+using AuditPortal.Security;
 using AuditPortal.Tests.Infrastructure;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;

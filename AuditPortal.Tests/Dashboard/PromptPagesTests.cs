@@ -1,10 +1,10 @@
-using AuditPortal.Features.Access;
 using System.Text.Json.Nodes;
 using AngleSharp.Dom;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Account;
-using AuditPortal.Features.Ingestion;
 using AuditPortal.Features.Prompts;
+using AuditPortal.Ledger.Writing;
+using AuditPortal.Reading;
+using AuditPortal.Security;
 using AuditPortal.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;

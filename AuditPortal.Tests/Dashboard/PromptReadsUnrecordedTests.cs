@@ -1,5 +1,5 @@
-using AuditPortal.Features.Account;
 using AuditPortal.Features.Prompts;
+using AuditPortal.Security;
 using AuditPortal.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;

@@ -1,7 +1,7 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Retention;
-using AuditPortal.Features.Account;
 using AuditPortal.Features.Retention;
+using AuditPortal.Security;
 using AuditPortal.Tests.Infrastructure;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;

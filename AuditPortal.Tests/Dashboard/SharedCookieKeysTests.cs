@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Signing;
 using AuditPortal.Features.Account;
+using AuditPortal.Security;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 

@@ -1,9 +1,10 @@
 using AuditPortal.Components.EventFilters;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Retention;
-using AuditPortal.Features.Account;
 using AuditPortal.Features.Events;
 using AuditPortal.Features.Retention;
+using AuditPortal.Reading;
+using AuditPortal.Security;
 using AuditPortal.Tests.Infrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
-using AuditPortal.Features.ApiKeys;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

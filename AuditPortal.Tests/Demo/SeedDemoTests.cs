@@ -1,6 +1,7 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Features.Demo;
+using AuditPortal.Ledger.Writing;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

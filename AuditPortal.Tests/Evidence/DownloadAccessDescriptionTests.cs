@@ -1,4 +1,5 @@
-using AuditPortal.Features.Access;
+using AuditPortal.Reading;
+
 
 namespace AuditPortal.Tests.Evidence;
 

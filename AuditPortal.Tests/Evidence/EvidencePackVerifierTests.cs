@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Evidence;
 using AuditPortal.Data.Signing;
-using AuditPortal.Features.Integrity;
+using AuditPortal.Ledger.Checkpoints;
 using AuditPortal.Tests.Tampering;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Features.Evidence;
+using AuditPortal.Reading;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -53,7 +54,7 @@ public sealed class EvidencePortal : IAsyncLifetime
     }
 
     public static EvidenceRequest V3Request(bool includeContent = true) =>
-        new(new Features.Events.EventQuery { Prompt = Prompt, PromptVersion = 3 }, includeContent);
+        new(new AuditPortal.Reading.EventQuery { Prompt = Prompt, PromptVersion = 3 }, includeContent);
 
     /// <summary>What the evidence folder holds for <paramref name="jobId"/>: files and folders, as paths relative to it ('/'-separated), sorted.</summary>
     public IReadOnlyList<string> FilesOf(string jobId) => FilesIn(EvidenceDirectory, jobId);

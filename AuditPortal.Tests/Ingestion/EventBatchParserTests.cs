@@ -4,8 +4,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Canonical;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Ingestion;
-using AuditPortal.Features.Redaction;
+using AuditPortal.EventBatches;
+using AuditPortal.Infrastructure;
+using AuditPortal.Ledger.Writing;
+using AuditPortal.Redaction;
 
 namespace AuditPortal.Tests.Ingestion;
 

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AuditPortal.Data.Canonical;
 using AuditPortal.Data.Ledger;
+using AuditPortal.EventBatches;
 
 namespace AuditPortal.Tests.Ledger;
 

@@ -1,8 +1,8 @@
 using AuditPortal.Data.Anchors;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Providers;
-using AuditPortal.Features.Integrity;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Ledger;
+using AuditPortal.Ledger.Checkpoints;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;

@@ -1,5 +1,5 @@
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Events;
+using AuditPortal.Reading;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

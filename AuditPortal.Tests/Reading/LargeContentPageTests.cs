@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using AuditPortal.Features.Events;
+using AuditPortal.Reading;
 using AuditPortal.Tests.Infrastructure;
 
 namespace AuditPortal.Tests.Reading;

@@ -1,8 +1,7 @@
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Access;
-using AuditPortal.Features.Account;
-using AuditPortal.Features.Events;
 using AuditPortal.Features.Integrity;
+using AuditPortal.Reading;
+using AuditPortal.Security;
 using AuditPortal.Tests.Infrastructure;
 using AuditPortal.Tests.Tampering;
 using Microsoft.Extensions.DependencyInjection;

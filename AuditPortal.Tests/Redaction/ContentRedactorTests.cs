@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using AuditPortal.Features.Redaction;
+using AuditPortal.Redaction;
 
 namespace AuditPortal.Tests.Redaction;
 

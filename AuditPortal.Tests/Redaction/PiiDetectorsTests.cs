@@ -1,4 +1,5 @@
-using AuditPortal.Features.Redaction;
+using AuditPortal.Redaction;
+
 
 namespace AuditPortal.Tests.Redaction;
 

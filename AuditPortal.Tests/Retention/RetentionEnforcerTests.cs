@@ -5,6 +5,7 @@ using AuditPortal.Data.Projections;
 using AuditPortal.Data.Retention;
 using AuditPortal.Features.Evidence;
 using AuditPortal.Features.Retention;
+using AuditPortal.Ledger.Writing;
 using AuditPortal.Tests.Evidence;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -139,8 +140,8 @@ public sealed class RetentionEnforcerTests
         var policy = Assert.Single((await retention.StateAsync(Ct)).Policies);
 
         // The portal's own writer, told to purge what the rules forbid (as a compromised instance might).
-        await portal.Services.GetRequiredService<Features.Ingestion.PortalEventRecorder>().RecordAsync(
-            new Features.Ingestion.PortalEvent(RetentionLedger.AppliedType, PortalAccount.Recorder, RetentionTombstone.PolicyAttributes(policy, [held, young]))
+        await portal.Services.GetRequiredService<AuditPortal.Ledger.Writing.PortalEventRecorder>().RecordAsync(
+            new AuditPortal.Ledger.Writing.PortalEvent(RetentionLedger.AppliedType, PortalAccount.Recorder, RetentionTombstone.PolicyAttributes(policy, [held, young]))
             {
                 SubmittedBy = PortalAccount.Recorder,
                 Project = (db, ct) => db.Contents.Where(c => c.Sequence == held || c.Sequence == young).ExecuteDeleteAsync(ct),

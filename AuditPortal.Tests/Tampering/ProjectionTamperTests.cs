@@ -7,6 +7,7 @@ using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Projections;
 using AuditPortal.Data.Verification;
 using AuditPortal.Features.ApiKeys;
+using AuditPortal.Security;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Verification;
-using AuditPortal.Features.Ledger;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 

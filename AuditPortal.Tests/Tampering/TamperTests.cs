@@ -2,7 +2,6 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Merkle;
 using AuditPortal.Data.Signing;
 using AuditPortal.Data.Verification;
-using AuditPortal.Features.Ledger;
 using AuditPortal.Tests.Infrastructure;
 
 namespace AuditPortal.Tests.Tampering;

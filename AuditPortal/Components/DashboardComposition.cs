@@ -1,9 +1,10 @@
 using AuditPortal.Configuration;
 using AuditPortal.Features.Account;
-using AuditPortal.Features.Events;
 using AuditPortal.Features.Evidence;
 using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Overview;
+using AuditPortal.Ledger;
+using AuditPortal.Reading;
 using MudBlazor.Services;
 
 namespace AuditPortal.Components;

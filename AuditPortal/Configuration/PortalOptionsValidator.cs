@@ -1,6 +1,6 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Signing;
-using AuditPortal.Features.Redaction;
+using AuditPortal.Redaction;
 using Microsoft.Extensions.Options;
 
 namespace AuditPortal.Configuration;

@@ -1,4 +1,4 @@
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Ledger.Writing;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,4 +1,3 @@
-using AuditPortal.Features.Ingestion;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Access;
-using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
-using AuditPortal.Features.Integrity;
 using AuditPortal.Features.Overview;
+using AuditPortal.Infrastructure;
+using AuditPortal.Reading;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;

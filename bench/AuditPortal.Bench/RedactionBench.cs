@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Ingestion;
-using AuditPortal.Features.Redaction;
+using AuditPortal.EventBatches;
+using AuditPortal.Redaction;
 
 namespace AuditPortal.Bench;
 

@@ -7,7 +7,7 @@ namespace AuditPortal.Components.EventFilters;
 /// <summary>
 /// What a reviewer typed into the filters, as text, under the query names of <c>GET /api/v1/events</c>
 /// (the timeline and the access log use the same ones). The page's URL is the only place filters live:
-/// this is read from it, edited, and written back into it; <see cref="Features.Events.EventQueryParser"/>
+/// this is read from it, edited, and written back into it; <see cref="Reading.EventQueryParser"/>
 /// decides what the text means, with the API's rules.
 /// </summary>
 public sealed class EventFilterValues

@@ -1,7 +1,6 @@
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Access;
-using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Infrastructure;
+using AuditPortal.Reading;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.WebUtilities;

@@ -1,7 +1,7 @@
 using AuditPortal.Components.EventFilters;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Infrastructure;
+using AuditPortal.Reading;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Primitives;
 

@@ -1,5 +1,5 @@
 using AuditPortal.Configuration;
-using AuditPortal.Features.ApiKeys;
+using AuditPortal.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
@@ -90,6 +90,4 @@ public static class DashboardAuthentication
         services.AddCascadingAuthenticationState();
         return services;
     }
-
-    public static bool IsDevelopmentSignIn(this PortalOptions options) => options.Authentication.Mode == "Development";
 }

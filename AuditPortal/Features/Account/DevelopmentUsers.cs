@@ -1,3 +1,5 @@
+using AuditPortal.Security;
+
 namespace AuditPortal.Features.Account;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using AuditPortal.Configuration;
+using AuditPortal.Security;
 
 namespace AuditPortal.Features.Account;
 

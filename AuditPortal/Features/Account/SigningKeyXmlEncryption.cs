@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
 using AuditPortal.Data.Signing;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Ledger;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 
 namespace AuditPortal.Features.Account;

@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Projections;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Ledger.Writing;
+using AuditPortal.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.ApiKeys;

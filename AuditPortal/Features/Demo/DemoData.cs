@@ -1,5 +1,6 @@
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.EventBatches;
+using AuditPortal.Ledger.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Demo;

@@ -1,9 +1,8 @@
 using System.Globalization;
 using AuditPortal.Components;
 using AuditPortal.Configuration;
-using AuditPortal.Features.Access;
-using AuditPortal.Features.Integrity;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Ledger;
+using AuditPortal.Reading;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Reflection;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using AuditPortal.Data.Retention;
+using AuditPortal.Reading;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace AuditPortal.Features.Events;

@@ -1,8 +1,8 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Merkle;
 using AuditPortal.Data.Signing;
-using AuditPortal.Features.Ingestion;
-using AuditPortal.Features.Integrity;
+using AuditPortal.Infrastructure;
+using AuditPortal.Reading;
 
 namespace AuditPortal.Features.Events;
 

@@ -1,7 +1,6 @@
-using AuditPortal.Features.Access;
-using AuditPortal.Features.ApiKeys;
-using AuditPortal.Features.Ingestion;
 using AuditPortal.Infrastructure;
+using AuditPortal.Reading;
+using AuditPortal.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuditPortal.Features.Events;

@@ -1,4 +1,5 @@
 using AuditPortal.Components;
+using AuditPortal.Reading;
 
 namespace AuditPortal.Features.Events;
 

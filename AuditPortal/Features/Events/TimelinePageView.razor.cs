@@ -1,6 +1,7 @@
 using AuditPortal.Components.EventFilters;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Retention;
+using AuditPortal.Reading;
 using Microsoft.AspNetCore.Components;
 
 namespace AuditPortal.Features.Events;

@@ -1,4 +1,5 @@
-using AuditPortal.Features.Events;
+using AuditPortal.Reading;
+
 
 namespace AuditPortal.Features.Evidence;
 

@@ -1,7 +1,7 @@
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Access;
-using AuditPortal.Features.Account;
 using AuditPortal.Infrastructure;
+using AuditPortal.Reading;
+using AuditPortal.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using AuditPortal.Cli;
-using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Infrastructure;
+using AuditPortal.Reading;
 using Microsoft.Extensions.Primitives;
 
 namespace AuditPortal.Features.Evidence;
@@ -14,48 +14,24 @@ namespace AuditPortal.Features.Evidence;
 /// </summary>
 public static class EvidenceExportCommand
 {
-    private static readonly string[] FilterNames = ["actor", "type", "application", "model", "prompt", "promptVersion", "from", "to", "q"];
+    /// <summary>The filters of GET /api/v1/events, as options of the same names.</summary>
+    public static readonly IReadOnlyList<string> FilterNames = ["actor", "type", "application", "model", "prompt", "promptVersion", "from", "to", "q"];
 
-    public const string Usage = """
-        usage: evidence export --out FILE [--actor A] [--type T] [--application X] [--model M] [--prompt P]
-                               [--promptVersion V] [--from TIME] [--to TIME] [--q TEXT] [--no-content]
-          Writes an evidence pack (a zip; see docs/evidence.md) of the events the filters select — the filters of
-          GET /api/v1/events; none selects every event — plus the history of the prompt versions they used.
-          --no-content leaves the contents (messages, templates, comments) out. Times are RFC 3339 with an offset.
-          Recorded as an access event by cli:<OS user>. Check the pack with verify-pack.
+    public const string Description = """
+        Write an evidence pack (a zip; see docs/evidence.md) of the events the filters select — the filters of
+        GET /api/v1/events; none selects every event — plus the history of the prompt versions they used.
+        Times are RFC 3339 with an offset. Recorded as an access event by cli:<OS user>. Check the pack with verify-pack.
         """;
 
-    /// <summary>Parses the verb's arguments; null with the exit code already decided (usage, --help, bad filters).</summary>
-    public static (EvidenceRequest Request, string Out)? Parse(CommandArguments arguments, out int exitCode)
+    /// <summary>Checks the filters as the API does; null (the errors named on standard error) when they do not parse.</summary>
+    public static (EvidenceRequest Request, string Out)? Parse(string output, bool noContent, IEnumerable<KeyValuePair<string, StringValues>> parameters)
     {
-        exitCode = 2;
-        if (arguments.Options("help").Count > 0)
+        if (output.Length == 0)
         {
-            Console.Error.WriteLine(Usage);
-            exitCode = 0;
+            Console.Error.WriteLine("error: --out FILE is required, e.g. evidence export --out evidence.zip --application support-bot");
             return null;
         }
-        if (arguments.Positionals is not ["export"] || arguments.Unknown([.. FilterNames, "out", "no-content"]).Any())
-        {
-            Console.Error.WriteLine(Usage);
-            return null;
-        }
-        var outputs = arguments.Options("out");
-        if (outputs.Count != 1 || outputs[0].Length == 0)
-        {
-            Console.Error.WriteLine("error: --out FILE is required (once), e.g. evidence export --out evidence.zip --application support-bot");
-            return null;
-        }
-        var noContent = arguments.Options("no-content");
-        if (noContent.Any(v => v.Length > 0))
-        {
-            Console.Error.WriteLine("error: --no-content takes no value");
-            return null;
-        }
-
         var errors = new FieldErrors();
-        var parameters = FilterNames.Where(n => arguments.Options(n).Count > 0)
-            .Select(n => new KeyValuePair<string, StringValues>(n, new StringValues([.. arguments.Options(n)])));
         var filters = EventQueryParser.Parse(parameters, errors);
         if (errors.Any)
         {
@@ -63,8 +39,7 @@ public static class EvidenceExportCommand
                 foreach (var message in messages) Console.Error.WriteLine($"error: --{name} {message}");
             return null;
         }
-        exitCode = 0;
-        return (new EvidenceRequest(filters, IncludeContent: noContent.Count == 0), outputs[0]);
+        return (new EvidenceRequest(filters, IncludeContent: !noContent), output);
     }
 
     public static async Task<int> RunAsync(IServiceProvider services, EvidenceRequest request, string output, CancellationToken cancellationToken)

@@ -10,11 +10,9 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Merkle;
 using AuditPortal.Data.Retention;
 using AuditPortal.Data.Signing;
-using AuditPortal.Features.Access;
-using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
-using AuditPortal.Features.Integrity;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Ledger;
+using AuditPortal.Ledger.Checkpoints;
+using AuditPortal.Reading;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Evidence;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using AuditPortal.Features.Events;
+using AuditPortal.Reading;
 
 namespace AuditPortal.Features.Evidence;
 

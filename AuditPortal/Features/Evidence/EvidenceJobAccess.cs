@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using AuditPortal.Features.Account;
+using AuditPortal.Security;
 using Microsoft.AspNetCore.Authorization;
 
 namespace AuditPortal.Features.Evidence;

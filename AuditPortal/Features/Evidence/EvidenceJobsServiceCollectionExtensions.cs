@@ -1,5 +1,5 @@
 using AuditPortal.Configuration;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Ledger;
 
 namespace AuditPortal.Features.Evidence;
 

@@ -1,8 +1,8 @@
 using AuditPortal.Components.EventFilters;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Account;
-using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Infrastructure;
+using AuditPortal.Reading;
+using AuditPortal.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -75,7 +75,7 @@ public sealed partial class EvidencePage
         }
         try
         {
-            Jobs.Start(new EvidenceRequest(filters, _includeContent), Access.ReadActor.From(user));
+            Jobs.Start(new EvidenceRequest(filters, _includeContent), ReadActor.From(user));
         }
         catch (EvidenceJobRefusedException e)
         {

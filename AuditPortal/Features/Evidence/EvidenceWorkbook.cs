@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Retention;
-using AuditPortal.Features.Access;
-using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Reading;
 
 namespace AuditPortal.Features.Evidence;
 

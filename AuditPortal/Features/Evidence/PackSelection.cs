@@ -1,9 +1,7 @@
 using System.Runtime.CompilerServices;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
-using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
-using AuditPortal.Features.Integrity;
+using AuditPortal.Reading;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Evidence;

@@ -1,4 +1,3 @@
-using AuditPortal.Cli;
 using AuditPortal.Data.Evidence;
 using AuditPortal.Data.Signing;
 
@@ -11,35 +10,22 @@ namespace AuditPortal.Features.Evidence;
 /// </summary>
 public static class VerifyPackCommand
 {
-    public const string Usage = """
-        usage: verify-pack FILE [--key VERIFIER_KEY]
-          Checks an evidence pack offline: the manifest's signature, every file's SHA-256, the checkpoint's
-          signature, every entry's leaf hash and inclusion proof, every content commitment, the counts.
-          --key   the ledger's verifier key (name+keyid+base64), from a channel you trust; without it the
-                  pack's own verifier-key.txt is trusted, which proves only that the pack is self-consistent.
-          Exit 0: intact. 1: the first file or entry that failed, and why, on standard error. 2: could not run.
+    public const string Description = """
+        Check an evidence pack offline, without a database: the manifest's signature, every file's SHA-256, the checkpoint's
+        signature, every entry's leaf hash and inclusion proof, every content commitment, the counts.
+        Exit 0: intact. 1: the first file or entry that failed, and why, on standard error. 2: could not run.
         """;
 
-    public static int Run(CommandArguments arguments)
+    public static int Run(string file, string? keyText)
     {
-        if (arguments.Options("help").Count > 0)
-        {
-            Console.Error.WriteLine(Usage);
-            return 0;
-        }
-        if (arguments.Unknown("key").Any() || arguments.Positionals.Count != 1 || arguments.Options("key").Count > 1)
-        {
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
         NoteVerifier? key = null;
-        if (arguments.Option("key") is { } keyText && !NoteVerifier.TryParse(keyText, out key, out var error))
+        if (keyText is not null && !NoteVerifier.TryParse(keyText, out key, out var error))
         {
             Console.Error.WriteLine($"error: --key {keyText}: {error}");
             return 2;
         }
 
-        var result = EvidencePackVerifier.Verify(arguments.Positionals[0], key);
+        var result = EvidencePackVerifier.Verify(file, key);
         if (result.Outcome != PackOutcome.CannotRun && result.KeyFromPack)
             Console.Error.WriteLine($"note: no --key given, so the pack's own verifier-key.txt ({result.Key}) is trusted: this shows the pack is " +
                                     "self-consistent, not that the ledger's key signed it. Pass --key with the key from the ledger's operator.");

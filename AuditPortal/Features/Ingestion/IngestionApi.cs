@@ -1,5 +1,7 @@
-using AuditPortal.Features.ApiKeys;
+using AuditPortal.EventBatches;
 using AuditPortal.Infrastructure;
+using AuditPortal.Ledger.Writing;
+using AuditPortal.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;

@@ -1,3 +1,4 @@
+using AuditPortal.Ledger.Checkpoints;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AuditPortal.Features.Integrity;

@@ -1,9 +1,8 @@
 using System.Globalization;
-using AuditPortal.Features.Access;
-using AuditPortal.Features.ApiKeys;
-using AuditPortal.Features.Ingestion;
-using AuditPortal.Features.Ledger;
 using AuditPortal.Infrastructure;
+using AuditPortal.Ledger;
+using AuditPortal.Reading;
+using AuditPortal.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuditPortal.Features.Integrity;

@@ -1,3 +1,4 @@
+using AuditPortal.Reading;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AuditPortal.Features.Integrity;

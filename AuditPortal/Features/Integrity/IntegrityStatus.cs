@@ -1,5 +1,5 @@
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Ledger;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Integrity;

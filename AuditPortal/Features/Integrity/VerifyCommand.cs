@@ -1,9 +1,8 @@
-using AuditPortal.Cli;
 using AuditPortal.Data.Anchors;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Signing;
 using AuditPortal.Data.Verification;
-using AuditPortal.Features.Ledger;
+using AuditPortal.Ledger;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Integrity;
@@ -16,9 +15,9 @@ namespace AuditPortal.Features.Integrity;
 /// </summary>
 public static class VerifyCommand
 {
-    public static async Task<int> RunAsync(IServiceProvider services, CommandArguments arguments, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> keyTexts, bool requireAnchors, CancellationToken cancellationToken)
     {
-        if (VerifyOptions.Parse(arguments, out var error) is not { } options)
+        if (VerifyOptions.Parse(keyTexts, requireAnchors, out var error) is not { } options)
         {
             Console.Error.WriteLine(error);
             return 2;

@@ -1,4 +1,3 @@
-using AuditPortal.Cli;
 using AuditPortal.Data.Signing;
 
 namespace AuditPortal.Features.Integrity;
@@ -8,19 +7,13 @@ namespace AuditPortal.Features.Integrity;
 /// <param name="RequireAnchors">--require-anchors: a checkpoint without its anchor file fails the run instead of warning.</param>
 public sealed record VerifyOptions(IReadOnlyList<NoteVerifier> Keys, bool RequireAnchors)
 {
-    public const string Usage = "usage: verify [--key VERIFIER_KEY]… [--require-anchors]";
-
+    /// <param name="keyTexts">The values of --key, in order.</param>
     /// <returns>The options, or null with <paramref name="error"/> set.</returns>
-    public static VerifyOptions? Parse(CommandArguments arguments, out string? error)
+    public static VerifyOptions? Parse(IReadOnlyList<string> keyTexts, bool requireAnchors, out string? error)
     {
         error = null;
-        if (arguments.Unknown("key", "require-anchors").Any() || arguments.Positionals.Count > 0)
-        {
-            error = Usage;
-            return null;
-        }
         var keys = new List<NoteVerifier>();
-        foreach (var text in arguments.Options("key"))
+        foreach (var text in keyTexts)
         {
             if (!NoteVerifier.TryParse(text, out var key, out var keyError))
             {
@@ -29,13 +22,6 @@ public sealed record VerifyOptions(IReadOnlyList<NoteVerifier> Keys, bool Requir
             }
             keys.Add(key);
         }
-        // A flag: the hand-written parser gives it "" (or a value that follows, which a flag does not take).
-        var requireAnchors = arguments.Options("require-anchors");
-        if (requireAnchors.Any(v => v.Length > 0))
-        {
-            error = $"error: --require-anchors takes no value. {Usage}";
-            return null;
-        }
-        return new VerifyOptions(keys, requireAnchors.Count > 0);
+        return new VerifyOptions(keys, requireAnchors);
     }
 }

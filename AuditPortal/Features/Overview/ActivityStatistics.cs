@@ -1,5 +1,4 @@
 using AuditPortal.Data.Ledger;
-using AuditPortal.Features.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Overview;

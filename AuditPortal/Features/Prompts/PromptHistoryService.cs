@@ -1,10 +1,8 @@
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
-using AuditPortal.Features.Access;
-using AuditPortal.Features.Events;
-using AuditPortal.Features.Ingestion;
-using AuditPortal.Features.Integrity;
+using AuditPortal.Ledger.Writing;
+using AuditPortal.Reading;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Prompts;

@@ -1,7 +1,8 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Projections;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Infrastructure;
+using AuditPortal.Ledger.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Prompts;
@@ -13,7 +14,7 @@ namespace AuditPortal.Features.Prompts;
 /// decides on or publishes is replayed from its envelopes. Changes are written back to prompt_versions,
 /// the read model, in the same transaction.
 /// </summary>
-public sealed class PromptRegistry
+public sealed class PromptRegistry : IAppendRuleScope
 {
     private readonly LedgerDbContext _db;
     private readonly Dictionary<(string Name, int Version), PromptVersion> _versions;
@@ -76,7 +77,7 @@ public sealed class PromptRegistry
     }
 
     /// <summary>A scratch view for one request: its rules see its own earlier events, and nothing sticks unless it is committed.</summary>
-    public PromptStage Stage() => new(this);
+    public IAppendRuleStage Stage() => new PromptStage(this);
 
     internal PromptVersion? Find(string name, int version) => _versions.GetValueOrDefault((name, version));
 
@@ -103,7 +104,7 @@ public sealed class PromptRegistry
 }
 
 /// <summary>Applies the prompt rules of DESIGN.md §4 to one request's events, in order.</summary>
-public sealed class PromptStage(PromptRegistry registry)
+public sealed class PromptStage(PromptRegistry registry) : IAppendRuleStage
 {
     private readonly Dictionary<(string, int), PromptVersion> _changed = [];
     private readonly List<(string EventId, Action<long> Assign)> _assignments = [];

@@ -1,7 +1,7 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Projections;
 using AuditPortal.Data.Retention;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Ledger.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Retention;

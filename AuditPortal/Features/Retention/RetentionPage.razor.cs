@@ -1,6 +1,7 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Retention;
-using AuditPortal.Features.Account;
+using AuditPortal.Ledger.Writing;
+using AuditPortal.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;

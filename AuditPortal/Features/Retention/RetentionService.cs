@@ -3,7 +3,7 @@ using AuditPortal.Configuration;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Projections;
 using AuditPortal.Data.Retention;
-using AuditPortal.Features.Ingestion;
+using AuditPortal.Ledger.Writing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

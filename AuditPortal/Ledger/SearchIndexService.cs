@@ -1,0 +1,65 @@
+using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Search;
+using AuditPortal.Ledger.Writing;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuditPortal.Ledger;
+
+/// <summary>
+/// The web host's SQLite text search indexer (<see cref="SqliteSearchIndexer"/>): woken by the writer
+/// after each group commit, and at least every few seconds for entries another instance or a CLI verb
+/// appended, it indexes batch after batch until the index holds the whole log. Each batch takes a turn
+/// between two group commits (<see cref="AppendGate"/>), so it never competes with the writer for
+/// SQLite's write lock; the writer's batches keep arriving meanwhile and the indexer follows them in
+/// larger batches. Text search stays complete while it lags: entries above its mark are walked
+/// (EventQuery). Nothing to do on the other providers.
+/// </summary>
+public sealed partial class SearchIndexService(
+    LedgerLocation location,
+    IDbContextFactory<LedgerDbContext> factory,
+    AppendGate gate,
+    SearchIndexSignal signal,
+    ILogger<SearchIndexService> logger) : BackgroundService
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (location.Provider != LedgerProvider.Sqlite) return;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await CatchUpAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogFailed(logger, e);
+                    await Task.Delay(RetryAfterFailure, stoppingToken);
+                }
+                await signal.WaitAsync(Poll, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    internal async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        while (true)
+        {
+            int added;
+            using (await gate.EnterAsync(cancellationToken))
+                added = await SqliteSearchIndexer.IndexNextBatchAsync(db, cancellationToken: cancellationToken);
+            if (added == 0) return;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Indexing entries for text search failed; text search walks the entries above the index's mark meanwhile")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
