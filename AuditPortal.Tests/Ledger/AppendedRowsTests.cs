@@ -34,12 +34,12 @@ public abstract class AppendedRowsTests(LedgerProvider provider)
             new DateTime(2026, 12, 31, 23, 59, 59, DateTimeKind.Utc).AddTicks(9_999_990),
         };
         await using (var db = ledger.OpenContext())
-        await using (var transaction = await db.BeginAppendTransactionAsync(ct))
         {
-            var batch = await appender.BeginAsync(db, ct);
-            for (var i = 0; i < times.Length; i++) batch.Add(Draft(i, times[i], withPrompt: i % 2 == 0));
-            await appender.WriteAsync(batch, ct);
-            await transaction.CommitAsync(ct);
+            await appender.AppendAsync(db, batch =>
+            {
+                for (var i = 0; i < times.Length; i++) batch.Add(Draft(i, times[i], withPrompt: i % 2 == 0));
+                return Task.CompletedTask;
+            }, ct);
         }
 
         await using var read = ledger.OpenContext();

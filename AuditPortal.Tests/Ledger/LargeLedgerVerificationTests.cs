@@ -53,12 +53,11 @@ public sealed class LargeLedgerVerificationTests
         {
             var count = Math.Min(Entries - written, random.Next(1, 700));
             await using var db = ledger.OpenContext();
-            await using var transaction = await db.BeginAppendTransactionAsync(TestContext.Current.CancellationToken);
-            var batch = await appender.BeginAsync(db, TestContext.Current.CancellationToken);
-            for (var i = 0; i < count; i++) batch.Add(Draft(written + i));
-            await appender.WriteAsync(batch, TestContext.Current.CancellationToken);
-            await transaction.CommitAsync(TestContext.Current.CancellationToken);
-            appender.Committed(batch);
+            await appender.AppendAsync(db, batch =>
+            {
+                for (var i = 0; i < count; i++) batch.Add(Draft(written + i));
+                return Task.CompletedTask;
+            }, TestContext.Current.CancellationToken);
             written += count;
         }
     }

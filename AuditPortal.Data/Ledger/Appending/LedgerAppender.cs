@@ -18,8 +18,26 @@ public sealed class LedgerAppender(NoteSigner signer, TimeProvider time)
 
     public string Origin => signer.Name;
 
-    /// <summary>Starts a batch. Call inside <see cref="LedgerDbContext.BeginAppendTransactionAsync"/>.</summary>
-    public async Task<AppendBatch> BeginAsync(LedgerDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// The whole append, in the one order that keeps the log consistent, for the portal's writer and
+    /// for anything else that appends: the database's append lock and transaction; the tree edge; the
+    /// caller's events and projections (<paramref name="fill"/> adds them to the batch and may refuse
+    /// some); envelopes, contents, tree nodes and the seal; the projections saved; commit. Only after
+    /// the commit may the caller acknowledge anything.
+    /// </summary>
+    public async Task<AppendBatch> AppendAsync(LedgerDbContext db, Func<AppendBatch, Task> fill, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.BeginAppendTransactionAsync(cancellationToken);
+        var batch = await BeginAsync(db, cancellationToken);
+        await fill(batch);
+        await WriteAsync(batch, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Committed(batch);
+        return batch;
+    }
+
+    private async Task<AppendBatch> BeginAsync(LedgerDbContext db, CancellationToken cancellationToken)
     {
         var head = await db.Seals.AsNoTracking()
             .OrderByDescending(s => s.TreeSize)
@@ -37,7 +55,7 @@ public sealed class LedgerAppender(NoteSigner signer, TimeProvider time)
     }
 
     /// <summary>Writes the batch and its seal in the open transaction.</summary>
-    public async Task WriteAsync(AppendBatch batch, CancellationToken cancellationToken)
+    private async Task WriteAsync(AppendBatch batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return;
         batch.Render();
@@ -63,8 +81,8 @@ public sealed class LedgerAppender(NoteSigner signer, TimeProvider time)
         await BulkInsert.InsertAsync(db, [seal], cancellationToken);
     }
 
-    /// <summary>Call after the transaction committed, so the next batch can skip reloading the tree edge.</summary>
-    public void Committed(AppendBatch batch)
+    /// <summary>After the transaction committed, so the next batch can skip reloading the tree edge.</summary>
+    private void Committed(AppendBatch batch)
     {
         if (batch.Count == 0) return;
         lock (_cacheLock) _cache = (batch.NextSequence, batch.Tree.Root(), batch.Tree.Clone());

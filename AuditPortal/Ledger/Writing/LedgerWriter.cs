@@ -97,22 +97,19 @@ public sealed partial class LedgerWriter(
         var ct = CancellationToken.None;
         using var turn = await gate.EnterAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
-        await using var transaction = await db.BeginAppendTransactionAsync(ct);
-        var batch = await appender.BeginAsync(db, ct);
+        var results = new List<ApplyResult>(group.Count);
+        var batch = await appender.AppendAsync(db, async batch =>
+        {
+            var incoming = group.SelectMany(r => r.Events).ToList();
+            var recorded = await RecordedEvent.LoadAsync(db, incoming.Select(e => (e.Draft.SubmittedBy.Id, e.Draft.EventId)), ct);
+            var scopes = new List<IAppendRuleScope>();
+            foreach (var rule in _rules) scopes.Add(await rule.BeginAsync(db, incoming, ct));
+            var pending = new Dictionary<(string SubmittedBy, string EventId), PendingEntry>();
 
-        var incoming = group.SelectMany(r => r.Events).ToList();
-        var recorded = await RecordedEvent.LoadAsync(db, incoming.Select(e => (e.Draft.SubmittedBy.Id, e.Draft.EventId)), ct);
-        var scopes = new List<IAppendRuleScope>();
-        foreach (var rule in _rules) scopes.Add(await rule.BeginAsync(db, incoming, ct));
-        var pending = new Dictionary<(string SubmittedBy, string EventId), PendingEntry>();
+            results.AddRange(group.Select(request => Apply(request, batch, recorded, pending, scopes)));
 
-        var results = group.Select(request => Apply(request, batch, recorded, pending, scopes)).ToList();
-
-        foreach (var project in results.SelectMany(r => r.Projections)) await project(db, ct);
-        await appender.WriteAsync(batch, ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        appender.Committed(batch);
+            foreach (var project in results.SelectMany(r => r.Projections)) await project(db, ct);
+        }, ct);
         if (batch.Count > 0)
         {
             checkpoints.Appended(batch.NextSequence);
