@@ -32,7 +32,9 @@ public sealed class TestLedger : IAsyncDisposable
     public string AnchorDirectory => Path.Combine(Folder, "anchors");
     public string Origin => "test.example/auditportal";
 
-    public static async Task<TestLedger> CreateAsync(LedgerProvider provider)
+    public static Task<TestLedger> CreateAsync(LedgerProvider provider) => CreateEmptyAsync(provider, createPostgresDatabase: true);
+
+    private static async Task<TestLedger> CreateEmptyAsync(LedgerProvider provider, bool createPostgresDatabase)
     {
         var folder = Directory.CreateTempSubdirectory("auditportal-test-").FullName;
         switch (provider)
@@ -42,8 +44,9 @@ public sealed class TestLedger : IAsyncDisposable
             case LedgerProvider.Postgres:
                 var server = PostgresServer.Require();
                 var name = "ap_" + Guid.NewGuid().ToString("N")[..16];
-                await using (var connection = new NpgsqlConnection(server))
+                if (createPostgresDatabase)
                 {
+                    await using var connection = new NpgsqlConnection(server);
                     await connection.OpenAsync();
                     await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
                     await create.ExecuteNonQueryAsync();
@@ -54,6 +57,53 @@ public sealed class TestLedger : IAsyncDisposable
                 throw new NotSupportedException($"{provider} cannot run here.");
         }
     }
+
+    /// <summary>
+    /// A ledger of its own holding exactly what this one holds (database, signing key, anchors, any other
+    /// file in the folder), so that a filled ledger is built once and copied per test. Nothing may be
+    /// connected to this ledger while it is copied (a PostgreSQL template must have no sessions).
+    /// </summary>
+    public async Task<TestLedger> CopyAsync()
+    {
+        var copy = await CreateEmptyAsync(Provider, createPostgresDatabase: false);
+        foreach (var file in Directory.EnumerateFiles(Folder, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(Folder, file);
+            if (relative.StartsWith("ledger.db", StringComparison.Ordinal)) continue; // the database is copied below, consistently
+            var target = Path.Combine(copy.Folder, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        if (Provider == LedgerProvider.Sqlite)
+        {
+            // SQLite's online backup: a consistent copy whatever is still in the write-ahead log.
+            await using var source = new SqliteConnection(ConnectionString);
+            await using var target = new SqliteConnection(copy.ConnectionString);
+            await source.OpenAsync();
+            await target.OpenAsync();
+            source.BackupDatabase(target);
+        }
+        else
+        {
+            NpgsqlConnection.ClearAllPools();
+            await PostgresCopies.WaitAsync();
+            try
+            {
+                await using var connection = new NpgsqlConnection(PostgresServer.Require());
+                await connection.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {copy._postgresDatabase} TEMPLATE {_postgresDatabase}", connection);
+                await create.ExecuteNonQueryAsync();
+            }
+            finally
+            {
+                PostgresCopies.Release();
+            }
+        }
+        return copy;
+    }
+
+    // PostgreSQL refuses a template that another CREATE DATABASE is reading at the same moment.
+    private static readonly SemaphoreSlim PostgresCopies = new(1, 1);
 
     /// <summary>A raw connection, as a DBA with full rights would use one.</summary>
     public DbConnection OpenConnection()

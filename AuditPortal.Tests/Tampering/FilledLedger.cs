@@ -15,8 +15,36 @@ public static class FilledLedger
     public const int BatchSize = 10;
     public const long Size = 1 + Batches * BatchSize;
 
+    private static readonly Lazy<Task<TestLedger>> SqliteTemplate = new(() => TemplateAsync(LedgerProvider.Sqlite));
+    private static readonly Lazy<Task<TestLedger>> PostgresTemplate = new(() => TemplateAsync(LedgerProvider.Postgres));
+
+    /// <summary>
+    /// A filled ledger of the test's own: a copy of one built once per provider and test run (building
+    /// one takes a portal, six batches and two anchored checkpoints), or a fresh one when the test
+    /// needs to act <paramref name="midway"/>.
+    /// </summary>
     /// <param name="midway">Runs after the first three batches are checkpointed (e.g. to take a backup).</param>
     public static async Task<TestLedger> CreateAsync(LedgerProvider provider, Func<TestLedger, Task>? midway = null)
+    {
+        if (midway is not null) return await FillAsync(provider, midway);
+        if (provider == LedgerProvider.Postgres) PostgresServer.Require(); // skips without a server before the template is built
+        var template = await (provider == LedgerProvider.Sqlite ? SqliteTemplate : PostgresTemplate).Value;
+        return await template.CopyAsync();
+    }
+
+    private static async Task<TestLedger> TemplateAsync(LedgerProvider provider)
+    {
+        var template = await FillAsync(provider, null);
+        // Lives as long as the test run; its PostgreSQL database goes with the throwaway server.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(template.Folder, recursive: true); }
+            catch (IOException) { }
+        };
+        return template;
+    }
+
+    private static async Task<TestLedger> FillAsync(LedgerProvider provider, Func<TestLedger, Task>? midway)
     {
         var ledger = await TestLedger.CreateAsync(provider);
         await using (var portal = new PortalFactory(ledger, TimeSpan.FromMilliseconds(100)))
