@@ -39,14 +39,27 @@ public static class Envelope
         };
         foreach (var field in draft.Fields)
         {
-            if (properties.Any(p => p.Key == field.Key))
+            if (LedgerFields.Contains(field.Key))
                 throw new ArgumentException($"Envelope field \"{field.Key}\" is set by the ledger, not by the event.");
             properties.Add(new(field.Key, field.Value));
         }
-        var buffer = new ArrayBufferWriter<byte>(512);
-        CanonicalJson.WriteObject(properties, buffer);
-        return new OpenEnvelope(buffer.WrittenSpan.ToArray(), sequence.Offset, recordedAt.Offset);
+        var buffer = ScratchBuffer.Take();
+        try
+        {
+            CanonicalJson.WriteObject(properties, buffer);
+            return new OpenEnvelope(buffer.WrittenSpan.ToArray(), sequence.Offset, recordedAt.Offset);
+        }
+        finally
+        {
+            ScratchBuffer.Give(buffer);
+        }
     }
+
+    // The members Template sets itself; an event's fields must not replace them.
+    private static readonly HashSet<string> LedgerFields = new(StringComparer.Ordinal)
+    {
+        "v", "sequence", "id", "type", "occurredAt", "recordedAt", "actor", "submittedBy", "content",
+    };
 
     /// <summary>SHA-256("auditportal/content/v1\0" ‖ salt ‖ canonical content bytes).</summary>
     public static byte[] Commitment(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> content)
