@@ -70,7 +70,7 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
                 errors.Add("", "the body must be a JSON object {\"events\":[…]}");
                 return BatchParseResult.Invalid(errors);
             }
-            CheckPropertyNames(root, errors);
+            CheckPropertyNames(body.Span, root, errors);
             if (errors.Any) return BatchParseResult.Invalid(errors);
             var reader = new JsonObjectReader(root, "", errors);
             reader.RejectUnknown(BodyFields);
@@ -268,8 +268,11 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
     /// TryGetProperty, so they must be found before the document is read field by field. Paths are
     /// only built on the rare second pass, when a bad name exists.
     /// </summary>
-    private static void CheckPropertyNames(JsonElement root, FieldErrors errors)
+    private static void CheckPropertyNames(ReadOnlySpan<byte> body, JsonElement root, FieldErrors errors)
     {
+        // The body is valid UTF-8, which has no surrogates, so a lone one can only be written as a \u
+        // escape; without one anywhere in the body, no name needs decoding to be checked.
+        if (body.IndexOf("\\u"u8) < 0) return;
         if (HasBadPropertyName(root)) ReportBadPropertyNames(root, "", errors);
     }
 
