@@ -77,12 +77,15 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
             var items = reader.ArrayOfObjects("events", required: true, minItems: 1, maxItems: MaxEvents);
             if (items is null) return BatchParseResult.Invalid(errors);
 
+            // One clock read a batch: on this machine's clock source a read is a system call, and it was
+            // ~9 % of parsing when taken per event. A batch parses in milliseconds, far inside the tolerance.
+            var latestAccepted = time.GetUtcNow() + FutureTolerance;
             var events = new List<IncomingEvent>(items.Count);
             var seen = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var item in items)
             {
                 var before = errors.Count;
-                var parsed = ParseEvent(item, submittedBy);
+                var parsed = ParseEvent(item, submittedBy, latestAccepted);
                 if (parsed is null || errors.Count != before) continue;
                 if (seen.TryGetValue(parsed.Draft.EventId, out var first))
                 {
@@ -96,7 +99,7 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
         }
     }
 
-    private IncomingEvent? ParseEvent(JsonObjectReader e, ActorRef submittedBy)
+    private IncomingEvent? ParseEvent(JsonObjectReader e, ActorRef submittedBy, DateTimeOffset latestAccepted)
     {
         var id = e.String("id", required: true, FieldLimits.EventId);
         var type = e.String("type", required: true, FieldLimits.Type);
@@ -112,7 +115,7 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
         }
         e.RejectUnknown(EventTypes.AllowedFields(type ?? EventTypes.Access));
 
-        var occurredAt = OccurredAt(e);
+        var occurredAt = OccurredAt(e, latestAccepted);
         var actor = Actor(e);
         var fields = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
         AddString(e, fields, "application", FieldLimits.Name);
@@ -155,13 +158,13 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
         return new IncomingEvent(draft, prompt, e.Path);
     }
 
-    private DateTimeOffset? OccurredAt(JsonObjectReader e)
+    private static DateTimeOffset? OccurredAt(JsonObjectReader e, DateTimeOffset latestAccepted)
     {
         var text = e.String("occurredAt", required: true, 64);
         if (text is null) return null;
         if (!Rfc3339.TryParse(text, out var value, out var error)) { e.Errors.Add(e.At("occurredAt"), error!); return null; }
         if (value.Year < 1970) { e.Errors.Add(e.At("occurredAt"), "must not be before 1970"); return null; }
-        if (value > time.GetUtcNow() + FutureTolerance) { e.Errors.Add(e.At("occurredAt"), "is more than 24 hours in the future"); return null; }
+        if (value > latestAccepted) { e.Errors.Add(e.At("occurredAt"), "is more than 24 hours in the future"); return null; }
         return value;
     }
 
