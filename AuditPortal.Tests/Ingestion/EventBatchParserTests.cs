@@ -512,6 +512,36 @@ public class EventBatchParserTests
         AssertRejected(Parse(body), "events[0].id");
     }
 
+    // RejectUnknown checks raw UTF-8 names without strings only while every name is plain, known and
+    // single; each case below leaves that path and must be decided by name exactly as before.
+
+    [Fact]
+    public void AKnownFieldWrittenWithAnEscapeIsAccepted()
+    {
+        var body = Body(Access()).Replace("\"id\":\"acc-1\"", "\"\\u0069d\":\"acc-1\"", StringComparison.Ordinal);
+
+        Assert.Equal("acc-1", Single(Parse(body)).Draft.EventId);
+    }
+
+    [Fact]
+    public void AnUnknownFieldWithANonAsciiOrLongNameIsRejectedByThatName()
+    {
+        var longName = new string('x', 200);
+        var body = Body(With(With(Access(), "r\u00e9gion", "eu"), longName, 1));
+
+        var errors = AssertRejected(Parse(body), "events[0].r\u00e9gion", $"events[0].{longName}");
+        Assert.Contains("not a recognised field", errors[$"events[0].{longName}"][0]);
+    }
+
+    [Fact]
+    public void AnUnknownFieldAfterKnownOnesIsRejectedAndADuplicateAfterItToo()
+    {
+        var body = Body(Access()).Replace("\"id\":\"acc-1\"", "\"id\":\"acc-1\",\"idx\":1,\"type\":\"access\"", StringComparison.Ordinal);
+
+        var errors = AssertRejected(Parse(body), "events[0].idx", "events[0].type");
+        Assert.Contains("more than once", errors["events[0].type"][0]);
+    }
+
     [Fact]
     public void DuplicateKeysInsideTheActorAreRejectedByPath()
     {
