@@ -423,6 +423,29 @@ public class EventBatchParserTests
         Assert.Equal("Alice \U0001F600", e.Draft.Actor.DisplayName);
     }
 
+    [Theory]
+    [InlineData("\\uDBFF")]
+    [InlineData("\\uDc00")]
+    [InlineData("\\udfff")]
+    public void ALoneSurrogateEscapeInAFieldNameIsFoundInAnyCaseBesideOtherEscapes(string escape)
+    {
+        // The parser looks for names to decode only when the body has a \uD800–\uDFFF escape; '+' as
+        // \u002B (what System.Text.Json writes) must not hide one, nor must upper-case hex.
+        var body = Body(Access()).Replace("+01:00", "\\u002B01:00", StringComparison.Ordinal)
+            .Replace("\"type\":", "\"ty" + escape + "pe\":\"x\",\"type\":", StringComparison.Ordinal);
+
+        var errors = AssertRejected(Parse(body), "events[0]");
+        Assert.Contains("surrogate", errors["events[0]"][0]);
+    }
+
+    [Fact]
+    public void AnEscapedPlusInATimestampIsAccepted()
+    {
+        var body = Body(Access()).Replace("+01:00", "\\u002B01:00", StringComparison.Ordinal);
+
+        Assert.Equal(new DateTime(2026, 11, 26, 9, 30, 0, 123, DateTimeKind.Utc), Single(Parse(body)).Draft.OccurredAtUtc);
+    }
+
     [Fact]
     public void ALoneSurrogateEscapeInAFieldNameIsRejectedAtTheObjectHoldingIt()
     {

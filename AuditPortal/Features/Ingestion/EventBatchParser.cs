@@ -81,7 +81,7 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
             // ~9 % of parsing when taken per event. A batch parses in milliseconds, far inside the tolerance.
             var latestAccepted = time.GetUtcNow() + FutureTolerance;
             var events = new List<IncomingEvent>(items.Count);
-            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+            var seen = new Dictionary<string, string>(items.Count, StringComparer.Ordinal);
             foreach (var item in items)
             {
                 var before = errors.Count;
@@ -117,7 +117,8 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
 
         var occurredAt = OccurredAt(e, latestAccepted);
         var actor = Actor(e);
-        var fields = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        // Sized for an llm.call with every optional field, so that it never grows.
+        var fields = new Dictionary<string, JsonNode>(16, StringComparer.Ordinal);
         AddString(e, fields, "application", FieldLimits.Name);
         AddString(e, fields, "sessionId", 128);
         AddString(e, fields, "traceId", 128);
@@ -273,10 +274,23 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
     /// </summary>
     private static void CheckPropertyNames(ReadOnlySpan<byte> body, JsonElement root, FieldErrors errors)
     {
-        // The body is valid UTF-8, which has no surrogates, so a lone one can only be written as a \u
-        // escape; without one anywhere in the body, no name needs decoding to be checked.
-        if (body.IndexOf("\\u"u8) < 0) return;
+        // The body is valid UTF-8, which has no surrogates, so a lone one can only be written as a
+        // \uD800–\uDFFF escape; without such an escape anywhere in the body, no name needs decoding to
+        // be checked. (Other escapes are common: System.Text.Json writes '+' as \u002B.)
+        if (!HasSurrogateEscape(body)) return;
         if (HasBadPropertyName(root)) ReportBadPropertyNames(root, "", errors);
+    }
+
+    /// <summary>True when the body holds "\\uD8xx" to "\\uDFxx" (any case); an escaped backslash before a "u" also counts, harmlessly.</summary>
+    private static bool HasSurrogateEscape(ReadOnlySpan<byte> body)
+    {
+        for (var at = body.IndexOf("\\u"u8); at >= 0; at = body.IndexOf("\\u"u8))
+        {
+            if (at + 3 < body.Length && (body[at + 2] | 0x20) == 'd' && (body[at + 3] is (byte)'8' or (byte)'9' || (body[at + 3] | 0x20) is >= 'a' and <= 'f'))
+                return true;
+            body = body[(at + 2)..];
+        }
+        return false;
     }
 
     private static bool HasBadPropertyName(JsonElement element)
