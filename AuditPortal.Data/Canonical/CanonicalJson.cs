@@ -19,9 +19,16 @@ public static class CanonicalJson
 
     public static byte[] Serialize(JsonNode node)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        Write(node, buffer);
-        return buffer.WrittenSpan.ToArray();
+        var buffer = ScratchBuffer.Take();
+        try
+        {
+            Write(node, buffer);
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            ScratchBuffer.Give(buffer);
+        }
     }
 
     public static void Write(JsonNode? node, IBufferWriter<byte> output)
@@ -51,15 +58,24 @@ public static class CanonicalJson
         }
     }
 
-    private static void WriteObject(JsonObject obj, IBufferWriter<byte> output) => WriteObject(obj.ToList(), output);
+    private static void WriteObject(JsonObject obj, IBufferWriter<byte> output)
+    {
+        var properties = new KeyValuePair<string, JsonNode?>[obj.Count];
+        var i = 0;
+        foreach (var property in obj) properties[i++] = property;
+        WriteSorted(properties, output);
+    }
 
     /// <summary>
     /// Writes the properties as one canonical object, without reparenting their nodes. A member whose
     /// value is a <see cref="Hole"/> is written as its key and colon only.
     /// </summary>
-    public static void WriteObject(IEnumerable<KeyValuePair<string, JsonNode?>> members, IBufferWriter<byte> output)
+    public static void WriteObject(IEnumerable<KeyValuePair<string, JsonNode?>> members, IBufferWriter<byte> output) =>
+        WriteSorted(members.ToArray(), output);
+
+    /// <param name="properties">Sorted in place.</param>
+    private static void WriteSorted(KeyValuePair<string, JsonNode?>[] properties, IBufferWriter<byte> output)
     {
-        var properties = members.ToArray();
         // RFC 8785 §3.2.3: sort by the UTF-16 code units of the key; ordinal comparison is exactly that.
         Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
 
@@ -101,28 +117,42 @@ public static class CanonicalJson
     {
         if (value is > MaxSafeInteger or < -MaxSafeInteger)
             throw new CanonicalJsonException($"Integer {value} is outside ±(2^53 − 1).");
-        WriteAscii(output, value.ToString(CultureInfo.InvariantCulture));
+        var span = output.GetSpan(20);
+        value.TryFormat(span, out var written, provider: CultureInfo.InvariantCulture);
+        output.Advance(written);
     }
 
+    // What JCS escapes: '"', '\\' and the C0 controls; everything else is literal UTF-8.
+    private static readonly SearchValues<char> Escaped = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
+
     /// <summary>JCS string form: only '"', '\\' and control characters are escaped; everything else is literal UTF-8.</summary>
-    public static void WriteString(string value, IBufferWriter<byte> output)
+    public static void WriteString(string value, IBufferWriter<byte> output) => WriteString(value.AsSpan(), output);
+
+    /// <inheritdoc cref="WriteString(string, IBufferWriter{byte})"/>
+    public static void WriteString(ReadOnlySpan<char> value, IBufferWriter<byte> output)
     {
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length) * 3 + 2);
+        if (value.ContainsAnyInRange('\uD800', '\uDFFF')) RejectLoneSurrogates(value);
+
+        // Ask for exactly the bytes needed (the UTF-8 form plus what escapes add): a generous guess
+        // would make a pooled or growing buffer reserve several times a long text's size.
+        var needed = Encoding.UTF8.GetByteCount(value) + 2;
+        for (var rest = value; rest.IndexOfAny(Escaped) is var at and >= 0; rest = rest[(at + 1)..])
+            needed += rest[at] is '"' or '\\' or '\b' or '\f' or '\n' or '\r' or '\t' ? 1 : 5;
+
+        var span = output.GetSpan(needed);
         var pos = 0;
         span[pos++] = (byte)'"';
-        var runStart = 0;
-        for (var i = 0; i < value.Length; i++)
+        var remaining = value;
+        while (true)
         {
-            var c = value[i];
-            if (char.IsSurrogate(c))
-            {
-                if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) { i++; continue; }
-                throw new CanonicalJsonException("String contains a lone surrogate, which has no UTF-8 form.");
-            }
-            if (c >= 0x20 && c != '"' && c != '\\') continue;
-
-            pos += Encoding.UTF8.GetBytes(value.AsSpan(runStart, i - runStart), span[pos..]);
-            runStart = i + 1;
+            var at = remaining.IndexOfAny(Escaped);
+            var run = at < 0 ? remaining : remaining[..at];
+            pos += Encoding.UTF8.GetBytes(run, span[pos..]);
+            if (at < 0) break;
+            var c = remaining[at];
+            remaining = remaining[(at + 1)..];
             span[pos++] = (byte)'\\';
             switch (c)
             {
@@ -142,9 +172,18 @@ public static class CanonicalJson
                     break;
             }
         }
-        pos += Encoding.UTF8.GetBytes(value.AsSpan(runStart), span[pos..]);
         span[pos++] = (byte)'"';
         output.Advance(pos);
+    }
+
+    private static void RejectLoneSurrogates(ReadOnlySpan<char> value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (!char.IsSurrogate(value[i])) continue;
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) { i++; continue; }
+            throw new CanonicalJsonException("String contains a lone surrogate, which has no UTF-8 form.");
+        }
     }
 
     private static void WriteAscii(IBufferWriter<byte> output, string ascii)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -23,30 +24,115 @@ public static class Envelope
     /// <summary>The envelope with its two ledger-assigned values, <c>sequence</c> and <c>recordedAt</c>, left open.</summary>
     internal static OpenEnvelope Template(EventDraft draft, ReadOnlySpan<byte> commitment)
     {
-        var sequence = new Hole();
-        var recordedAt = new Hole();
-        var properties = new List<KeyValuePair<string, JsonNode?>>(draft.Fields.Count + 10)
-        {
-            new("v", Version),
-            new("sequence", sequence.AsValue()),
-            new("id", draft.EventId),
-            new("type", draft.Type),
-            new("occurredAt", Timestamps.ToCanonical(draft.OccurredAtUtc)),
-            new("recordedAt", recordedAt.AsValue()),
-            new("actor", draft.Actor.ToJson()),
-            new("submittedBy", draft.SubmittedBy.ToJson()),
-            new("content", "sha256:" + Convert.ToHexStringLower(commitment)),
-        };
+        // The event's fields in canonical (ordinal) order, merged with the ledger's own members, whose
+        // keys are sorted already (LedgerMembers): the same bytes CanonicalJson.WriteObject gives for
+        // all of them together, without building JsonObjects for the actors or a list of every member.
+        var fields = new KeyValuePair<string, JsonNode>[draft.Fields.Count];
+        var count = 0;
         foreach (var field in draft.Fields)
         {
-            if (properties.Any(p => p.Key == field.Key))
+            if (LedgerFields.Contains(field.Key))
                 throw new ArgumentException($"Envelope field \"{field.Key}\" is set by the ledger, not by the event.");
-            properties.Add(new(field.Key, field.Value));
+            fields[count++] = field;
         }
-        var buffer = new ArrayBufferWriter<byte>(512);
-        CanonicalJson.WriteObject(properties, buffer);
-        return new OpenEnvelope(buffer.WrittenSpan.ToArray(), sequence.Offset, recordedAt.Offset);
+        Array.Sort(fields, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+
+        var buffer = ScratchBuffer.Take();
+        try
+        {
+            int sequenceOffset = -1, recordedAtOffset = -1;
+            Ascii(buffer, "{"u8);
+            var next = 0;
+            var first = true;
+            foreach (var member in LedgerMembers)
+            {
+                for (; next < count && string.CompareOrdinal(fields[next].Key, member) < 0; next++)
+                {
+                    if (!first) Ascii(buffer, ","u8);
+                    first = false;
+                    CanonicalJson.WriteString(fields[next].Key, buffer);
+                    Ascii(buffer, ":"u8);
+                    CanonicalJson.Write(fields[next].Value, buffer);
+                }
+                if (!first) Ascii(buffer, ","u8);
+                first = false;
+                CanonicalJson.WriteString(member, buffer);
+                Ascii(buffer, ":"u8);
+                switch (member)
+                {
+                    case "actor": WriteActor(draft.Actor, buffer); break;
+                    case "content": WriteCommitment(commitment, buffer); break;
+                    case "id": CanonicalJson.WriteString(draft.EventId, buffer); break;
+                    case "occurredAt": CanonicalJson.WriteString(Timestamps.ToCanonical(draft.OccurredAtUtc), buffer); break;
+                    case "recordedAt": recordedAtOffset = buffer.WrittenCount; break;
+                    case "sequence": sequenceOffset = buffer.WrittenCount; break;
+                    case "submittedBy": WriteActor(draft.SubmittedBy, buffer); break;
+                    case "type": CanonicalJson.WriteString(draft.Type, buffer); break;
+                    case "v": WriteVersion(buffer); break;
+                    default: throw new InvalidOperationException($"No value for the ledger member \"{member}\".");
+                }
+            }
+            for (; next < count; next++)
+            {
+                Ascii(buffer, ","u8);
+                CanonicalJson.WriteString(fields[next].Key, buffer);
+                Ascii(buffer, ":"u8);
+                CanonicalJson.Write(fields[next].Value, buffer);
+            }
+            Ascii(buffer, "}"u8);
+            return new OpenEnvelope(buffer.WrittenSpan.ToArray(), sequenceOffset, recordedAtOffset);
+        }
+        finally
+        {
+            ScratchBuffer.Give(buffer);
+        }
     }
+
+    // The members Template sets itself, in canonical (ordinal) order; an event's fields must not replace them.
+    private static readonly string[] LedgerMembers =
+        ["actor", "content", "id", "occurredAt", "recordedAt", "sequence", "submittedBy", "type", "v"];
+
+    private static readonly HashSet<string> LedgerFields = new(LedgerMembers, StringComparer.Ordinal);
+
+    /// <summary>{"displayName":…,"id":…,"kind":…}, keys in canonical order, displayName only when set.</summary>
+    private static void WriteActor(ActorRef actor, ArrayBufferWriter<byte> buffer)
+    {
+        if (actor.DisplayName is not null)
+        {
+            Ascii(buffer, "{\"displayName\":"u8);
+            CanonicalJson.WriteString(actor.DisplayName, buffer);
+            Ascii(buffer, ",\"id\":"u8);
+        }
+        else Ascii(buffer, "{\"id\":"u8);
+        CanonicalJson.WriteString(actor.Id, buffer);
+        Ascii(buffer, ",\"kind\":"u8);
+        CanonicalJson.WriteString(actor.Kind, buffer);
+        Ascii(buffer, "}"u8);
+    }
+
+    /// <summary>"sha256:&lt;lower-case hex&gt;".</summary>
+    private static void WriteCommitment(ReadOnlySpan<byte> commitment, ArrayBufferWriter<byte> buffer)
+    {
+        var span = buffer.GetSpan(commitment.Length * 2 + 9);
+        "\"sha256:"u8.CopyTo(span);
+        var pos = 8;
+        foreach (var b in commitment)
+        {
+            span[pos++] = (byte)"0123456789abcdef"[b >> 4];
+            span[pos++] = (byte)"0123456789abcdef"[b & 0xF];
+        }
+        span[pos++] = (byte)'"';
+        buffer.Advance(pos);
+    }
+
+    private static void WriteVersion(ArrayBufferWriter<byte> buffer)
+    {
+        var span = buffer.GetSpan(11);
+        Version.TryFormat(span, out var written, provider: CultureInfo.InvariantCulture);
+        buffer.Advance(written);
+    }
+
+    private static void Ascii(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> bytes) => buffer.Write(bytes);
 
     /// <summary>SHA-256("auditportal/content/v1\0" ‖ salt ‖ canonical content bytes).</summary>
     public static byte[] Commitment(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> content)

@@ -26,7 +26,19 @@ internal sealed class OpenEnvelope
         _recordedAtOffset = recordedAtOffset;
     }
 
+    /// <summary>The most bytes <see cref="Render(long, DateTime, Span{byte})"/> writes.</summary>
+    public int MaxLength => _bytes.Length + RecordedAtLength + 20;
+
     public byte[] Render(long sequence, DateTime recordedAtUtc)
+    {
+        var result = new byte[_bytes.Length + RecordedAtLength + SequenceLength(sequence)];
+        Render(sequence, recordedAtUtc, result);
+        return result;
+    }
+
+    /// <param name="destination">At least <see cref="MaxLength"/> bytes.</param>
+    /// <returns>The number of bytes written.</returns>
+    public int Render(long sequence, DateTime recordedAtUtc, Span<byte> destination)
     {
         if (sequence is < 0 or > CanonicalJson.MaxSafeInteger) throw new ArgumentOutOfRangeException(nameof(sequence));
         Span<byte> sequenceText = stackalloc byte[20];
@@ -39,14 +51,20 @@ internal sealed class OpenEnvelope
         recordedAt[^1] = (byte)'"';
 
         // Keys are sorted, so "recordedAt" always comes before "sequence".
-        var result = new byte[_bytes.Length + RecordedAtLength + sequenceLength];
+        var length = _bytes.Length + RecordedAtLength + sequenceLength;
         var source = _bytes.AsSpan();
-        var target = result.AsSpan();
+        var target = destination[..length];
         source[.._recordedAtOffset].CopyTo(target);
         recordedAt.CopyTo(target[_recordedAtOffset..]);
         source[_recordedAtOffset.._sequenceOffset].CopyTo(target[(_recordedAtOffset + RecordedAtLength)..]);
         sequenceText[..sequenceLength].CopyTo(target[(_sequenceOffset + RecordedAtLength)..]);
         source[_sequenceOffset..].CopyTo(target[(_sequenceOffset + RecordedAtLength + sequenceLength)..]);
-        return result;
+        return length;
+    }
+
+    private static int SequenceLength(long sequence)
+    {
+        Span<byte> text = stackalloc byte[20];
+        return sequence.TryFormat(text, out var length, provider: CultureInfo.InvariantCulture) ? length : 20;
     }
 }

@@ -425,6 +425,29 @@ public class EventBatchParserTests
         Assert.Equal("Alice \U0001F600", e.Draft.Actor.DisplayName);
     }
 
+    [Theory]
+    [InlineData("\\uDBFF")]
+    [InlineData("\\uDc00")]
+    [InlineData("\\udfff")]
+    public void ALoneSurrogateEscapeInAFieldNameIsFoundInAnyCaseBesideOtherEscapes(string escape)
+    {
+        // The parser looks for names to decode only when the body has a \uD800–\uDFFF escape; '+' as
+        // \u002B (what System.Text.Json writes) must not hide one, nor must upper-case hex.
+        var body = Body(Access()).Replace("+01:00", "\\u002B01:00", StringComparison.Ordinal)
+            .Replace("\"type\":", "\"ty" + escape + "pe\":\"x\",\"type\":", StringComparison.Ordinal);
+
+        var errors = AssertRejected(Parse(body), "events[0]");
+        Assert.Contains("surrogate", errors["events[0]"][0]);
+    }
+
+    [Fact]
+    public void AnEscapedPlusInATimestampIsAccepted()
+    {
+        var body = Body(Access()).Replace("+01:00", "\\u002B01:00", StringComparison.Ordinal);
+
+        Assert.Equal(new DateTime(2026, 11, 26, 9, 30, 0, 123, DateTimeKind.Utc), Single(Parse(body)).Draft.OccurredAtUtc);
+    }
+
     [Fact]
     public void ALoneSurrogateEscapeInAFieldNameIsRejectedAtTheObjectHoldingIt()
     {
@@ -512,6 +535,36 @@ public class EventBatchParserTests
         var body = Body(Access()).Replace("\"id\":\"acc-1\"", "\"id\":\"acc-1\",\"\\u0069d\":\"acc-2\"", StringComparison.Ordinal);
 
         AssertRejected(Parse(body), "events[0].id");
+    }
+
+    // RejectUnknown checks raw UTF-8 names without strings only while every name is plain, known and
+    // single; each case below leaves that path and must be decided by name exactly as before.
+
+    [Fact]
+    public void AKnownFieldWrittenWithAnEscapeIsAccepted()
+    {
+        var body = Body(Access()).Replace("\"id\":\"acc-1\"", "\"\\u0069d\":\"acc-1\"", StringComparison.Ordinal);
+
+        Assert.Equal("acc-1", Single(Parse(body)).Draft.EventId);
+    }
+
+    [Fact]
+    public void AnUnknownFieldWithANonAsciiOrLongNameIsRejectedByThatName()
+    {
+        var longName = new string('x', 200);
+        var body = Body(With(With(Access(), "r\u00e9gion", "eu"), longName, 1));
+
+        var errors = AssertRejected(Parse(body), "events[0].r\u00e9gion", $"events[0].{longName}");
+        Assert.Contains("not a recognised field", errors[$"events[0].{longName}"][0]);
+    }
+
+    [Fact]
+    public void AnUnknownFieldAfterKnownOnesIsRejectedAndADuplicateAfterItToo()
+    {
+        var body = Body(Access()).Replace("\"id\":\"acc-1\"", "\"id\":\"acc-1\",\"idx\":1,\"type\":\"access\"", StringComparison.Ordinal);
+
+        var errors = AssertRejected(Parse(body), "events[0].idx", "events[0].type");
+        Assert.Contains("more than once", errors["events[0].type"][0]);
     }
 
     [Fact]

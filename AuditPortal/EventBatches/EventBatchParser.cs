@@ -72,19 +72,22 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
                 errors.Add("", "the body must be a JSON object {\"events\":[…]}");
                 return BatchParseResult.Invalid(errors);
             }
-            CheckPropertyNames(root, errors);
+            CheckPropertyNames(body.Span, root, errors);
             if (errors.Any) return BatchParseResult.Invalid(errors);
             var reader = new JsonObjectReader(root, "", errors);
             reader.RejectUnknown(BodyFields);
             var items = reader.ArrayOfObjects("events", required: true, minItems: 1, maxItems: MaxEvents);
             if (items is null) return BatchParseResult.Invalid(errors);
 
+            // One clock read a batch: on this machine's clock source a read is a system call, and it was
+            // ~9 % of parsing when taken per event. A batch parses in milliseconds, far inside the tolerance.
+            var latestAccepted = time.GetUtcNow() + FutureTolerance;
             var events = new List<IncomingEvent>(items.Count);
-            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+            var seen = new Dictionary<string, string>(items.Count, StringComparer.Ordinal);
             foreach (var item in items)
             {
                 var before = errors.Count;
-                var parsed = ParseEvent(item, submittedBy);
+                var parsed = ParseEvent(item, submittedBy, latestAccepted);
                 if (parsed is null || errors.Count != before) continue;
                 if (seen.TryGetValue(parsed.Draft.EventId, out var first))
                 {
@@ -98,7 +101,7 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
         }
     }
 
-    private IncomingEvent? ParseEvent(JsonObjectReader e, ActorRef submittedBy)
+    private IncomingEvent? ParseEvent(JsonObjectReader e, ActorRef submittedBy, DateTimeOffset latestAccepted)
     {
         var id = e.String("id", required: true, FieldLimits.EventId);
         var type = e.String("type", required: true, FieldLimits.Type);
@@ -114,9 +117,10 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
         }
         e.RejectUnknown(EventTypes.AllowedFields(type ?? EventTypes.Access));
 
-        var occurredAt = OccurredAt(e);
+        var occurredAt = OccurredAt(e, latestAccepted);
         var actor = Actor(e);
-        var fields = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        // Sized for an llm.call with every optional field, so that it never grows.
+        var fields = new Dictionary<string, JsonNode>(16, StringComparer.Ordinal);
         AddString(e, fields, "application", FieldLimits.Name);
         AddString(e, fields, "sessionId", 128);
         AddString(e, fields, "traceId", 128);
@@ -157,13 +161,13 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
         return new IncomingEvent(draft, prompt, e.Path);
     }
 
-    private DateTimeOffset? OccurredAt(JsonObjectReader e)
+    private static DateTimeOffset? OccurredAt(JsonObjectReader e, DateTimeOffset latestAccepted)
     {
         var text = e.String("occurredAt", required: true, 64);
         if (text is null) return null;
         if (!Rfc3339.TryParse(text, out var value, out var error)) { e.Errors.Add(e.At("occurredAt"), error!); return null; }
         if (value.Year < 1970) { e.Errors.Add(e.At("occurredAt"), "must not be before 1970"); return null; }
-        if (value > time.GetUtcNow() + FutureTolerance) { e.Errors.Add(e.At("occurredAt"), "is more than 24 hours in the future"); return null; }
+        if (value > latestAccepted) { e.Errors.Add(e.At("occurredAt"), "is more than 24 hours in the future"); return null; }
         return value;
     }
 
@@ -270,9 +274,25 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
     /// TryGetProperty, so they must be found before the document is read field by field. Paths are
     /// only built on the rare second pass, when a bad name exists.
     /// </summary>
-    private static void CheckPropertyNames(JsonElement root, FieldErrors errors)
+    private static void CheckPropertyNames(ReadOnlySpan<byte> body, JsonElement root, FieldErrors errors)
     {
+        // The body is valid UTF-8, which has no surrogates, so a lone one can only be written as a
+        // \uD800–\uDFFF escape; without such an escape anywhere in the body, no name needs decoding to
+        // be checked. (Other escapes are common: System.Text.Json writes '+' as \u002B.)
+        if (!HasSurrogateEscape(body)) return;
         if (HasBadPropertyName(root)) ReportBadPropertyNames(root, "", errors);
+    }
+
+    /// <summary>True when the body holds "\\uD8xx" to "\\uDFxx" (any case); an escaped backslash before a "u" also counts, harmlessly.</summary>
+    private static bool HasSurrogateEscape(ReadOnlySpan<byte> body)
+    {
+        for (var at = body.IndexOf("\\u"u8); at >= 0; at = body.IndexOf("\\u"u8))
+        {
+            if (at + 3 < body.Length && (body[at + 2] | 0x20) == 'd' && (body[at + 3] is (byte)'8' or (byte)'9' || (body[at + 3] | 0x20) is >= 'a' and <= 'f'))
+                return true;
+            body = body[(at + 2)..];
+        }
+        return false;
     }
 
     private static bool HasBadPropertyName(JsonElement element)

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Canonical;
@@ -19,6 +22,11 @@ public readonly struct JsonObjectReader(JsonElement element, string path, FieldE
     /// <summary>Reports unknown and duplicated properties; every object the parser accepts passes through here.</summary>
     public void RejectUnknown(IReadOnlySet<string> allowed)
     {
+        if (!TryRejectUnknownWithoutStrings(allowed)) RejectUnknownByName(allowed);
+    }
+
+    private void RejectUnknownByName(IReadOnlySet<string> allowed)
+    {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
@@ -27,12 +35,53 @@ public readonly struct JsonObjectReader(JsonElement element, string path, FieldE
         }
     }
 
+    /// <summary>
+    /// The common case without allocating: every name unescaped, so its raw UTF-8 bytes are the name,
+    /// and every name allowed and once only. Anything else (an escape, a long name, an unknown or a
+    /// repeated field, a set that cannot be searched by span) returns false, and
+    /// <see cref="RejectUnknownByName"/> decides and words the errors exactly as it always has.
+    /// </summary>
+    private bool TryRejectUnknownWithoutStrings(IReadOnlySet<string> allowed)
+    {
+        if (allowed is not HashSet<string> set || !set.TryGetAlternateLookup<ReadOnlySpan<char>>(out var lookup)) return false;
+        var count = element.GetPropertyCount();
+        if (count > MaxPropertiesWithoutStrings) return false;
+        var properties = ArrayPool<JsonProperty>.Shared.Rent(count);
+        try
+        {
+            Span<char> name = stackalloc char[MaxNameBytesWithoutStrings];
+            var i = 0;
+            foreach (var property in element.EnumerateObject())
+            {
+                var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+                if (raw.Length > MaxNameBytesWithoutStrings || raw.Contains((byte)'\\')) return false;
+                var length = Encoding.UTF8.GetChars(raw, name);
+                if (!lookup.Contains(name[..length])) return false;
+                for (var j = 0; j < i; j++)
+                    if (raw.SequenceEqual(JsonMarshal.GetRawUtf8PropertyName(properties[j]))) return false;
+                properties[i++] = property;
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<JsonProperty>.Shared.Return(properties, clearArray: true);
+        }
+    }
+
+    // Objects the API defines have at most ~25 fields and names of at most ~16 bytes; beyond these
+    // bounds the quadratic duplicate check and the stack buffer would not pay, so the named path runs.
+    private const int MaxPropertiesWithoutStrings = 64;
+    private const int MaxNameBytesWithoutStrings = 64;
+
     public bool Has(string name) => element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
     public string? String(string name, bool required, int maxLength, bool multiline = false)
     {
         if (!Present(name, required, out var value)) return null;
-        return ReadString(value, At(name), maxLength, multiline, Errors);
+        // The path is built only for an error: most fields are valid, and paths were a large share of allocations.
+        if (ReadString(value, maxLength, multiline, out var text) is { } error) Errors.Add(At(name), error);
+        return text;
     }
 
     public string? OneOf(string name, bool required, IReadOnlySet<string> allowed)
@@ -93,14 +142,15 @@ public readonly struct JsonObjectReader(JsonElement element, string path, FieldE
         var count = 0;
         foreach (var property in value.EnumerateObject())
         {
-            var path = $"{At(name)}.{property.Name}";
-            if (!seen.Add(property.Name))
+            var key = property.Name;
+            var path = $"{At(name)}.{key}";
+            if (!seen.Add(key))
             {
                 Errors.Add(path, "appears more than once; duplicate keys are ambiguous and rejected");
                 continue;
             }
             if (++count > maxProperties) { Errors.Add(At(name), $"must have at most {maxProperties} properties"); return null; }
-            if (property.Name.Length is 0 || property.Name.Length > maxKeyLength || property.Name.Any(char.IsControl))
+            if (key.Length is 0 || key.Length > maxKeyLength || key.Any(char.IsControl))
             {
                 Errors.Add(path, $"names must be 1 to {maxKeyLength} characters without control characters");
                 continue;
@@ -108,16 +158,17 @@ public readonly struct JsonObjectReader(JsonElement element, string path, FieldE
             switch (property.Value.ValueKind)
             {
                 case JsonValueKind.String:
-                    if (ReadString(property.Value, path, maxValueLength, multiline: true, Errors) is { } s) result[property.Name] = s;
+                    if (ReadString(property.Value, maxValueLength, multiline: true, out var s) is { } invalid) Errors.Add(path, invalid);
+                    else result[key] = s;
                     break;
                 case JsonValueKind.True:
                 case JsonValueKind.False:
-                    result[property.Name] = property.Value.GetBoolean();
+                    result[key] = property.Value.GetBoolean();
                     break;
                 case JsonValueKind.Number:
                     var number = CanonicalNumber.FromLiteral(property.Value.GetRawText(), out var error);
                     if (number is null) Errors.Add(path, error!);
-                    else result[property.Name] = number;
+                    else result[key] = number;
                     break;
                 default:
                     Errors.Add(path, "must be a string, number or boolean (nested values and null are not allowed)");
@@ -140,32 +191,44 @@ public readonly struct JsonObjectReader(JsonElement element, string path, FieldE
         return !raw.Contains('.') && !raw.Contains('e') && !raw.Contains('E');
     }
 
-    public static string? ReadString(JsonElement value, string path, int maxLength, bool multiline, FieldErrors errors)
+    /// <returns>Why the value is not an acceptable string, or null with the string in <paramref name="text"/>.</returns>
+    public static string? ReadString(JsonElement value, int maxLength, bool multiline, out string? text)
     {
-        if (value.ValueKind != JsonValueKind.String) { errors.Add(path, "must be a string"); return null; }
-        string text;
+        text = null;
+        if (value.ValueKind != JsonValueKind.String) return "must be a string";
+        string read;
         try
         {
-            text = value.GetString()!;
+            read = value.GetString()!;
         }
         catch (InvalidOperationException)
         {
-            errors.Add(path, "is not valid Unicode (lone surrogate or invalid UTF-8)");
-            return null;
+            return "is not valid Unicode (lone surrogate or invalid UTF-8)";
         }
-        if (text.Length == 0) { errors.Add(path, "must not be empty"); return null; }
-        if (text.Length > maxLength) { errors.Add(path, $"must be at most {maxLength} characters"); return null; }
-        if (HasLoneSurrogate(text)) { errors.Add(path, "is not valid Unicode (lone surrogate)"); return null; }
-        if (text.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
-        {
-            errors.Add(path, multiline ? "must not contain control characters other than tab and newlines" : "must not contain control characters");
-            return null;
-        }
-        return text;
+        if (read.Length == 0) return "must not be empty";
+        if (read.Length > maxLength) return $"must be at most {maxLength} characters";
+        if (HasLoneSurrogate(read)) return "is not valid Unicode (lone surrogate)";
+        // char.IsControl: U+0000–U+001F and U+007F–U+009F.
+        if (read.AsSpan().ContainsAny(multiline ? MultilineControls : Controls))
+            return multiline ? "must not contain control characters other than tab and newlines" : "must not contain control characters";
+        text = read;
+        return null;
+    }
+
+    private static readonly SearchValues<char> Controls = SearchValues.Create(ControlCharacters(multiline: false));
+    private static readonly SearchValues<char> MultilineControls = SearchValues.Create(ControlCharacters(multiline: true));
+
+    private static string ControlCharacters(bool multiline)
+    {
+        var characters = new StringBuilder();
+        for (var c = '\0'; c <= '\u009f'; c++)
+            if (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')) characters.Append(c);
+        return characters.ToString();
     }
 
     private static bool HasLoneSurrogate(string text)
     {
+        if (!text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF')) return false;
         for (var i = 0; i < text.Length; i++)
         {
             if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }

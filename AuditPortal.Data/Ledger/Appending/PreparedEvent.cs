@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace AuditPortal.Data.Ledger.Appending;
@@ -19,7 +20,15 @@ public sealed class PreparedEvent
         _envelope = Envelope.Template(draft, Envelope.Commitment(Salt, draft.Content));
         // Derived from envelope bytes, as verify recomputes it. It leaves out the two open values, so
         // any sequence and time give the same text; rendering here keeps it off the writer's serial path.
-        SearchText = EnvelopeSearchText.Of(_envelope.Render(0, DateTime.UnixEpoch));
+        var rendered = ArrayPool<byte>.Shared.Rent(_envelope.MaxLength);
+        try
+        {
+            SearchText = EnvelopeSearchText.Of(rendered.AsSpan(0, _envelope.Render(0, DateTime.UnixEpoch, rendered)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rendered);
+        }
     }
 
     public EventDraft Draft { get; }
