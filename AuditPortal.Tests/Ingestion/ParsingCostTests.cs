@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Appending;
-using AuditPortal.Features.Ingestion;
-using AuditPortal.Features.Redaction;
+using AuditPortal.EventBatches;
+using AuditPortal.Redaction;
 
 namespace AuditPortal.Tests.Ingestion;
 

@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Appending;
-using AuditPortal.Features.Ingestion;
-using AuditPortal.Features.Redaction;
+using AuditPortal.EventBatches;
+using AuditPortal.Redaction;
 
 namespace AuditPortal.Bench;
 
