@@ -68,6 +68,9 @@ public static class SqliteSearchIndex
         $"SELECT rowid AS \"Value\" FROM {Table} WHERE search_text LIKE {{0}} " +
         $"UNION ALL SELECT sequence FROM ledger_entries WHERE sequence >= (SELECT indexed_below FROM {StateTable} WHERE id = 1)";
 
+    /// <summary>How many candidates there are, counting no further than parameter 1 (which is all a reader needs to choose a plan).</summary>
+    public const string CountCandidatesSql = $"SELECT count(*) AS \"Value\" FROM ({CandidatesSql} LIMIT {{1}})";
+
     /// <summary>
     /// The LIKE pattern that asks the index for candidates. FTS5 is offered LIKE only without an ESCAPE
     /// clause, so a literal % in the text becomes _ (any one character): the candidates are then a

@@ -71,8 +71,10 @@ public sealed record EventQuery
     private async Task<bool> UseSqliteTextIndexAsync(LedgerDbContext db, CancellationToken cancellationToken)
     {
         if (Text?.ToLowerInvariant() is not { } lower || db.Provider != LedgerProvider.Sqlite || !SqliteSearchIndex.CanAnswer(lower)) return false;
-        var candidates = await SqliteTextCandidates(db, lower).Take(TextIndexCandidateLimit).CountAsync(cancellationToken);
-        return candidates < TextIndexCandidateLimit;
+        var counted = await db.Database
+            .SqlQueryRaw<int>(SqliteSearchIndex.CountCandidatesSql, SqliteSearchIndex.CandidatePattern(lower), TextIndexCandidateLimit)
+            .ToListAsync(cancellationToken);
+        return counted[0] < TextIndexCandidateLimit;
     }
 
     /// <summary>
