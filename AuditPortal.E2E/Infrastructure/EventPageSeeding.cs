@@ -21,10 +21,7 @@ public static class EventPageSeeding
     /// <returns>The call's sequence.</returns>
     public static async Task<long> IngestCallAsync(this PortalServer portal, string application, string question, string answer)
     {
-        var key = await portal.Services.GetRequiredService<ApiKeyService>()
-            .CreateAsync($"{application}-bot", ApiKeyScopes.Ingest, new ActorRef("e2e-setup", ActorKinds.User), CancellationToken.None);
-        using var client = new HttpClient { BaseAddress = new Uri(portal.Url) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var client = await portal.IngestClientAsync($"{application}-bot");
         var call = new JsonObject
         {
             ["id"] = $"{application}-call",
@@ -43,11 +40,7 @@ public static class EventPageSeeding
             ["latencyMs"] = 1840,
             ["status"] = "ok",
         };
-        var response = await client.PostAsync("/api/v1/events",
-            new StringContent(new JsonObject { ["events"] = new JsonArray(call) }.ToJsonString(), Encoding.UTF8, "application/json"));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        var sequence = (long)JsonNode.Parse(body)!["receipts"]![0]!["sequence"]!;
+        var sequence = (await client.PostEventsAsync(call))[0];
 
         for (var attempt = 0; attempt < 100; attempt++)
         {

@@ -23,10 +23,7 @@ public static class EvidenceSeeding
     {
         var tag = Guid.NewGuid().ToString("N")[..6];
         var prompt = $"support-reply-{tag}";
-        var key = await portal.Services.GetRequiredService<ApiKeyService>()
-            .CreateAsync($"e2e-evidence-{tag}", ApiKeyScopes.Ingest, new ActorRef("e2e-setup", ActorKinds.User), CancellationToken.None);
-        using var client = new HttpClient { BaseAddress = new Uri(portal.Url) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var client = await portal.IngestClientAsync($"e2e-evidence-{tag}");
         var now = DateTimeOffset.UtcNow;
 
         JsonObject Event(string id, string type, string actor, DateTimeOffset at) => new()
@@ -69,12 +66,7 @@ public static class EvidenceSeeding
 
     private static string EventFiltersTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
 
-    private static async Task PostAsync(HttpClient client, params JsonNode[] events)
-    {
-        var response = await client.PostAsync("/api/v1/events",
-            new StringContent(new JsonObject { ["events"] = new JsonArray(events) }.ToJsonString(), Encoding.UTF8, "application/json"));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
+    private static Task PostAsync(HttpClient client, params JsonNode[] events) => client.PostEventsAsync(events);
 
     /// <summary>
     /// Holds <paramref name="exporterId"/>'s next export when it starts writing entries, on the

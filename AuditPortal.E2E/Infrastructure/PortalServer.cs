@@ -101,10 +101,7 @@ public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
     /// <summary>Ingests a few calls through the API, as a client service would, and waits for their checkpoint.</summary>
     public async Task IngestCallsAsync(int count)
     {
-        var key = await Services.GetRequiredService<ApiKeyService>()
-            .CreateAsync("e2e-bot", ApiKeyScopes.Ingest, new ActorRef("e2e-setup", ActorKinds.User), CancellationToken.None);
-        using var client = new HttpClient { BaseAddress = new Uri(Url) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var client = await this.IngestClientAsync("e2e-bot");
         var events = new JsonArray([.. Enumerable.Range(0, count).Select(i => (JsonNode)new JsonObject
         {
             ["id"] = $"e2e-call-{i}",
@@ -118,9 +115,7 @@ public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
             ["output"] = new JsonArray(new JsonObject { ["role"] = "assistant", ["content"] = "An answer." }),
             ["status"] = "ok",
         })]);
-        var response = await client.PostAsync("/api/v1/events",
-            new StringContent(new JsonObject { ["events"] = events }.ToJsonString(), Encoding.UTF8, "application/json"));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        await client.PostEventsAsync(events);
 
         // The key's config.changed event plus the calls, in a signed checkpoint.
         for (var attempt = 0; attempt < 100; attempt++)

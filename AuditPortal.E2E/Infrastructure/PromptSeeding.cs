@@ -24,10 +24,7 @@ public static class PromptSeeding
     {
         var tag = Guid.NewGuid().ToString("N")[..6];
         var name = $"claims-reply-{tag}";
-        var key = await portal.Services.GetRequiredService<ApiKeyService>()
-            .CreateAsync($"e2e-prompts-{tag}", ApiKeyScopes.Ingest, new ActorRef("e2e-setup", ActorKinds.User), CancellationToken.None);
-        using var client = new HttpClient { BaseAddress = new Uri(portal.Url) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var client = await portal.IngestClientAsync($"e2e-prompts-{tag}");
         var start = DateTimeOffset.UtcNow.AddDays(-3);
         JsonObject Event(string type, string actor, int minutes, JsonObject prompt, string? comment = null)
         {
@@ -62,9 +59,7 @@ public static class PromptSeeding
             Created(3, "tom.writer@example.com", 2880, Version3, "Drop the payout sentence: the policy quote covers it"),
             Decided("rejected", 3, "sam.approver@example.com", 2940, "We must keep the explicit no-payout rule"),
         ];
-        var body = new JsonObject { ["events"] = new JsonArray(events) };
-        var response = await client.PostAsync("/api/v1/events", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        await client.PostEventsAsync(events);
         return name;
     }
 }

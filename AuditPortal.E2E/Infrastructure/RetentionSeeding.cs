@@ -21,10 +21,7 @@ public static class RetentionSeeding
         var tag = Guid.NewGuid().ToString("N")[..8];
         var application = $"e2e-retention-{tag}";
         var (purged, held) = ($"dora-{tag}@example.com", $"hal-{tag}@example.com");
-        var key = await portal.Services.GetRequiredService<ApiKeyService>()
-            .CreateAsync($"{application}-bot", ApiKeyScopes.Ingest, new ActorRef("e2e-setup", ActorKinds.User), CancellationToken.None);
-        using var client = new HttpClient { BaseAddress = new Uri(portal.Url) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var client = await portal.IngestClientAsync($"{application}-bot");
         var yearAgo = DateTimeOffset.UtcNow.AddDays(-365);
         var calls = Enumerable.Range(0, 4).Select(i => (Actor: i % 2 == 0 ? purged : held, Question: $"Was claim {tag}-{i} paid in full?")).ToList();
         var events = new JsonArray([.. calls.Select((c, i) => (JsonNode)new JsonObject
@@ -40,11 +37,7 @@ public static class RetentionSeeding
             ["output"] = new JsonArray(new JsonObject { ["role"] = "assistant", ["content"] = "Yes, on the day it was approved." }),
             ["status"] = "ok",
         })]);
-        var response = await client.PostAsync("/api/v1/events",
-            new StringContent(new JsonObject { ["events"] = events }.ToJsonString(), Encoding.UTF8, "application/json"));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        var sequences = JsonNode.Parse(body)!["receipts"]!.AsArray().Select(r => (long)r!["sequence"]!).ToList();
+        var sequences = await client.PostEventsAsync(events);
         var seeded = calls.Select((c, i) => new SeededRetentionCall(sequences[i], c.Actor, c.Question)).ToList();
         return new SeededRetention(application, purged, held, [.. seeded.Where(c => c.Actor == purged)], [.. seeded.Where(c => c.Actor == held)]);
     }

@@ -19,10 +19,7 @@ public static class TimelineSeeding
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
         var application = $"e2e-timeline-{tag}";
-        var key = await portal.Services.GetRequiredService<ApiKeyService>()
-            .CreateAsync($"e2e-timeline-{tag}", ApiKeyScopes.Ingest, new ActorRef("e2e-setup", ActorKinds.User), CancellationToken.None);
-        using var client = new HttpClient { BaseAddress = new Uri(portal.Url) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var client = await portal.IngestClientAsync($"e2e-timeline-{tag}");
         var calls = Enumerable.Range(0, 6).Select(i => (Id: $"{application}-call-{i}", Model: i % 2 == 0 ? "gpt-4o" : "claude-sonnet",
             Actor: i % 3 == 0 ? "carol@example.com" : "dave@example.com")).ToList();
         var events = new JsonArray([.. calls.Select((c, i) => (JsonNode)new JsonObject
@@ -38,11 +35,7 @@ public static class TimelineSeeding
             ["output"] = new JsonArray(new JsonObject { ["role"] = "assistant", ["content"] = "An answer." }),
             ["status"] = "ok",
         })]);
-        var response = await client.PostAsync("/api/v1/events",
-            new StringContent(new JsonObject { ["events"] = events }.ToJsonString(), Encoding.UTF8, "application/json"));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        var sequences = JsonNode.Parse(body)!["receipts"]!.AsArray().Select(r => (long)r!["sequence"]!).ToList();
+        var sequences = await client.PostEventsAsync(events);
         return new SeededTimeline(application, [.. calls.Select((c, i) => new SeededCall(c.Id, sequences[i], c.Model, c.Actor))]);
     }
 }
