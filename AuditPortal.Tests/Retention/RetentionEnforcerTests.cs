@@ -24,6 +24,35 @@ namespace AuditPortal.Tests.Retention;
 public sealed class RetentionEnforcerTests
 {
 
+    [Fact]
+    public async Task AHoldPlacedWhileAPassRunsKeepsWhatItHoldsAndThePassStartsAgain()
+    {
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var portal = new PortalFactory(ledger);
+        using var ingest = await portal.ClientWithKeyAsync("retention-bot", "ingest");
+        var yearAgo = DateTimeOffset.UtcNow.AddDays(-365);
+        var carol = (long)(await Events.PostAsync(ingest, Events.LlmCall("old-carol", "carol@example.com", at: yearAgo)))["receipts"]![0]!["sequence"]!;
+        var dave = (long)(await Events.PostAsync(ingest, Events.LlmCall("old-dave", "dave@example.com", at: yearAgo)))["receipts"]![0]!["sequence"]!;
+        var retention = portal.Services.GetRequiredService<RetentionService>();
+        var proposal = await retention.ProposePolicyAsync(Ada, new RetentionScope("llm.call", null, null), 180, Ct);
+        Assert.True((await retention.ConfirmAsync(Bob, proposal.Id!, Ct)).Succeeded);
+        var enforcer = portal.Services.GetRequiredService<RetentionEnforcer>();
+
+        // The pass has read the state; the hold comes after, before its first batch commits.
+        var (stale, logSize) = await retention.StateAtAsync(Ct);
+        await retention.PlaceHoldAsync(Ada, new HoldScope("carol@example.com", null, null, null, null), "Complaint 17", "legal@example.com", Ct);
+        var (purges, changed) = await enforcer.RunAsync(stale, logSize, Ct);
+
+        Assert.True(changed);
+        Assert.Equal(0, purges.Sum(p => p.Purged));
+        Assert.Equal([carol, dave], await ContentSequencesAsync(ledger, [carol, dave]));
+        // The next pass reads the hold and purges only what it does not keep; verify agrees.
+        Assert.Equal(1, (await enforcer.RunOnceAsync(Ct)).Sum(p => p.Purged));
+        Assert.Equal([carol], await ContentSequencesAsync(ledger, [carol, dave]));
+        var verified = await ledger.VerifyAsync();
+        Assert.True(verified.Intact, verified.FirstFailure?.ToString());
+    }
+
     [Theory]
     [InlineData(LedgerProvider.Sqlite)]
     [InlineData(LedgerProvider.Postgres)]

@@ -27,14 +27,28 @@ public sealed class RetentionService(
 
     public int LegalFloorDays => options.Value.Retention.LegalFloorDays;
 
-    public async Task<RetentionState> StateAsync(CancellationToken cancellationToken)
+    public async Task<RetentionState> StateAsync(CancellationToken cancellationToken) => (await StateAtAsync(cancellationToken)).State;
+
+    /// <summary>
+    /// The state, and the log's size it was read at: a portal configuration event at or beyond
+    /// <c>LogSize</c> (<see cref="ChangedSinceAsync"/>) may have changed it.
+    /// </summary>
+    public async Task<(RetentionState State, long LogSize)> StateAtAsync(CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var logSize = (await db.Entries.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? -1) + 1;
         var submitter = PortalAccount.Recorder.Id;
         var envelopes = await db.Entries.AsNoTracking()
-            .Where(e => e.Type == LedgerEventTypes.ConfigChanged && e.SubmittedBy == submitter)
+            .Where(e => e.Sequence < logSize && e.Type == LedgerEventTypes.ConfigChanged && e.SubmittedBy == submitter)
             .OrderBy(e => e.Sequence).Select(e => e.Envelope).ToListAsync(cancellationToken);
-        return RetentionState.Replay(envelopes.Select(e => ProjectedEvent.TryRead(e)).OfType<ProjectedEvent>());
+        return (RetentionState.Replay(envelopes.Select(e => ProjectedEvent.TryRead(e)).OfType<ProjectedEvent>()), logSize);
+    }
+
+    /// <summary>Whether the portal recorded a configuration event (a retention step among them) at or beyond <paramref name="logSize"/>.</summary>
+    public static Task<bool> ChangedSinceAsync(LedgerDbContext db, long logSize, CancellationToken cancellationToken)
+    {
+        var submitter = PortalAccount.Recorder.Id;
+        return db.Entries.AnyAsync(e => e.Sequence >= logSize && e.Type == LedgerEventTypes.ConfigChanged && e.SubmittedBy == submitter, cancellationToken);
     }
 
     public Task<RetentionResult> ProposePolicyAsync(ActorRef admin, RetentionScope scope, int days, CancellationToken cancellationToken) =>
