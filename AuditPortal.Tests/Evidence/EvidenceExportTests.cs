@@ -172,9 +172,10 @@ public abstract class EvidenceExportTests(PortalFixture fixture) : IDisposable
     {
         var tag = Tag();
         await SeedAsync(tag);
+        long call;
         await using (var db = fixture.Ledger.OpenContext())
         {
-            var call = await db.Entries.Where(e => e.EventId == $"{tag}-call-1").Select(e => e.Sequence).SingleAsync(Ct);
+            call = await db.Entries.Where(e => e.EventId == $"{tag}-call-1").Select(e => e.Sequence).SingleAsync(Ct);
             // A content row gone without a tombstone (retention's own purges are below): the envelope stays.
             await new Tampering.Attacker(fixture.Ledger).DisableTriggersAsync();
             await fixture.Ledger.ExecuteAsync($"DELETE FROM ledger_contents WHERE sequence = {call}");
@@ -192,6 +193,9 @@ public abstract class EvidenceExportTests(PortalFixture fixture) : IDisposable
         Assert.Equal(["disclosed", "disclosed", "disclosed", "disclosed", "purged, and no retention tombstone covers it", "disclosed"],
             Enumerable.Range(2, 6).Select(r => events.Cell(r, 17).GetString()));
         Assert.Equal("1", workbook.Worksheet("Summary").RowsUsed().Single(r => r.Cell(1).GetString() == "Contents purged").Cell(2).GetString());
+        // What verify calls tampering is an integrity alert of the portal too, where /health/ready and the integrity page show it.
+        var alert = fixture.Portal.Services.GetRequiredService<IntegrityAlerts>().Latest;
+        Assert.Equal((call, "evidence.export"), (alert?.Sequence, alert?.Read));
     }
 
     [Fact]

@@ -124,7 +124,7 @@ public sealed partial class EvidenceExporter(
         long events = 0, promptChanges = 0, accessEvents = 0, contents = 0, purged = 0, reported = 0;
         using var workbook = new EvidenceWorkbook(work);
         // What purged each purged content, said in the workbook (the tombstones are few: one per 1,000 purged rows).
-        var tombstones = includeContent ? new TombstoneIndex(await RetentionTombstones.NewestAsync(db, int.MaxValue, cancellationToken)) : null;
+        var tombstones = includeContent ? await RetentionTombstones.IndexAfterAsync(db, -1, cancellationToken) : null;
         using (var data = new PackDataFiles(work, checkpoint.TreeSize, checkpoint.RootHash))
         {
             progress?.Report(new EvidenceProgress(EvidencePhases.Entries, 0, total));
@@ -136,7 +136,10 @@ public sealed partial class EvidenceExporter(
                     var path = plans[i].Assemble(nodes);
                     Check(row, path, checkpoint);
                     data.Write(row, path);
-                    workbook.Add(row, checkpoint.TreeSize, row.ContentPurged ? tombstones?.Covering(row.Sequence) : null);
+                    var purgedBy = row.ContentPurged ? tombstones?.Covering(row.Sequence) : null;
+                    // Content gone with no tombstone is what verify calls tampering: the pack says so, and so must the portal's alerts.
+                    if (row.ContentPurged && purgedBy is null) alerts.Raise(row.Sequence, "content missing (no tombstone)", "evidence.export");
+                    workbook.Add(row, checkpoint.TreeSize, purgedBy);
                     events++;
                     if (PackSelection.LifecycleTypes.Contains(row.Facts.Type)) promptChanges++;
                     if (row.Facts.Type == EventTypes.Access) accessEvents++;
