@@ -85,7 +85,8 @@ public sealed class TestLedger : IAsyncDisposable
         }
         else
         {
-            NpgsqlConnection.ClearAllPools();
+            // Only the template's pooled sessions: other tests' pools stay open.
+            await using (var template = new NpgsqlConnection(ConnectionString)) NpgsqlConnection.ClearPool(template);
             await PostgresCopies.WaitAsync();
             try
             {
