@@ -111,4 +111,29 @@ public sealed class RetentionPageTests : DashboardTestContext, IAsyncLifetime
         Assert.Equal($"/events/{version}", page.Find("[data-testid=history-version] a").GetAttribute("href"));
         Assert.True((await _ledger.VerifyAsync()).Intact);
     }
+
+    // The sections are only rendered for Admins; a circuit can outlive the role, so each action checks again.
+    [Fact]
+    public void ASessionThatLostTheAdminRoleIsRefusedEnforcementWithAMessage()
+    {
+        SignInAs(PortalRoles.Manager, "former.admin@example.com");
+        var section = RenderInteractive<RetentionRunSection>();
+
+        section.Find("[data-testid=run-enforcement]").Click();
+
+        section.WaitForAssertion(() => Assert.Equal("Only an Admin may do this.", section.Find("[data-testid=enforcement-error]").TextContent.Trim()));
+        Assert.Empty(section.FindAll("[data-testid=enforcement-result]"));
+    }
+
+    [Fact]
+    public void ASessionThatLostTheAdminRoleIsRefusedTheDryRunWithAMessage()
+    {
+        SignInAs(PortalRoles.Manager, "former.admin@example.com");
+        var section = RenderInteractive<RetentionDryRunSection>();
+
+        section.Find("[data-testid=dry-run]").Click();
+
+        section.WaitForAssertion(() => Assert.Equal("Only an Admin may do this.", section.Find("[data-testid=dry-run-error]").TextContent.Trim()));
+        Assert.Empty(section.FindAll("[data-testid=dry-run-results], [data-testid=dry-run-empty]"));
+    }
 }
