@@ -71,7 +71,7 @@ public static class SearchIndexCheck
                  {
                      (SqliteSearchIndex.Table, SqliteSearchIndex.TableDefinition),
                      (SqliteSearchIndex.SourceView, SqliteSearchIndex.SourceViewDefinition),
-                     (SqliteSearchIndex.StateTable, (string?)null),
+                     (SqliteSearchIndex.StateTable, SqliteSearchIndex.StateTableDefinition),
                  })
         {
             if (!stored.TryGetValue(name, out var actual))

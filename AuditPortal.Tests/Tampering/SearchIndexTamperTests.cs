@@ -116,4 +116,20 @@ public sealed class SqliteSearchIndexTamperTests : IAsyncLifetime
 
         Assert.Contains(result.Failures, f => f.Kind == FailureKind.SearchIndex && f.Reason.Contains("ledger_search_state is missing", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task ARedefinedMarkTableIsNamed()
+    {
+        // The same mark in a table without its checks: a second row or a negative mark would then be accepted.
+        await Attacker.ExecuteAsync("CREATE TABLE mark_copy AS SELECT * FROM ledger_search_state");
+        await Attacker.ExecuteAsync("DROP VIEW ledger_search_source");
+        await Attacker.ExecuteAsync("DROP TABLE ledger_search_state");
+        await Attacker.ExecuteAsync("CREATE TABLE ledger_search_state (id INTEGER PRIMARY KEY, indexed_below INTEGER)");
+        await Attacker.ExecuteAsync("INSERT INTO ledger_search_state SELECT * FROM mark_copy");
+        await Attacker.ExecuteAsync(SqliteSearchIndex.SourceViewDefinition);
+
+        var result = await Ledger.VerifyAsync();
+
+        Assert.Contains(result.Failures, f => f.Kind == FailureKind.SearchIndex && f.Reason.Contains("ledger_search_state is redefined", StringComparison.Ordinal));
+    }
 }
