@@ -136,4 +136,21 @@ public sealed class RetentionPageTests : DashboardTestContext, IAsyncLifetime
         section.WaitForAssertion(() => Assert.Equal("Only an Admin may do this.", section.Find("[data-testid=dry-run-error]").TextContent.Trim()));
         Assert.Empty(section.FindAll("[data-testid=dry-run-results], [data-testid=dry-run-empty]"));
     }
+
+    [Fact]
+    public void ARefusedHoldKeepsWhatTheAdminTyped()
+    {
+        SignInAs(PortalRoles.Admin, Ada);
+        var page = RenderInteractive<RetentionPage>();
+        page.WaitForElement("[data-testid=no-holds]");
+
+        page.Find("input[data-testid=hold-actor]").Change("carol@example.com");
+        page.Find("input[data-testid=hold-owner]").Change("legal@example.com");
+        page.Find("[data-testid=place-hold]").Click(); // no reason: refused
+
+        page.WaitForAssertion(() => Assert.Contains("reason", page.Find("[data-testid=retention-message]").TextContent, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("carol@example.com", page.Find("input[data-testid=hold-actor]").GetAttribute("value"));
+        Assert.Equal("legal@example.com", page.Find("input[data-testid=hold-owner]").GetAttribute("value"));
+        Assert.NotNull(page.Find("[data-testid=no-holds]"));
+    }
 }

@@ -43,13 +43,15 @@ public partial class RetentionPage
     }
 
     /// <summary>Runs one change as the signed-in admin (checked again: a session can outlive a role) and shows what happened.</summary>
-    private async Task ActAsync(Func<ActorRef, Task<RetentionResult>> act, string success)
+    /// <returns>Whether the step was recorded, so that a form keeps what the admin typed when it was refused.</returns>
+    private async Task<bool> ActAsync(Func<ActorRef, Task<RetentionResult>> act, string success)
     {
         var user = (await AuthenticationState).User;
         if (!(await Authorization.AuthorizeAsync(user, PortalPolicies.Admin)).Succeeded)
         {
             _message = (false, "Only an Admin may change retention.");
-            return;
+            StateHasChanged();
+            return false;
         }
         _busy = true;
         try
@@ -57,10 +59,13 @@ public partial class RetentionPage
             var result = await act(new ActorRef(PortalClaims.ActorIdOf(user), ActorKinds.User));
             _message = result.Succeeded ? (true, success) : (false, result.Refusal!);
             await LoadAsync();
+            return result.Succeeded;
         }
         finally
         {
             _busy = false;
+            // The forms call this as a function (they need the outcome), not as an EventCallback that re-renders the page.
+            StateHasChanged();
         }
     }
 }
