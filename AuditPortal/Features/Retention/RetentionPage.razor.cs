@@ -13,7 +13,8 @@ public partial class RetentionPage
     private const string ConfirmedText = "Confirmed: the change is in force.";
     private const string RejectedText = "Rejected: nothing changed.";
     private const string HoldPlacedText = "The hold is in force.";
-    private const string ProposedText = "Proposed: it takes effect when another admin confirms it (within 7 days).";
+    private static readonly string ProposedText =
+        $"Proposed: it takes effect when another admin confirms it (within {RetentionRules.ProposalLifetime.TotalDays:0} days).";
 
     [Inject] private RetentionService Retention { get; set; } = default!;
     [Inject] private RetentionHistory History { get; set; } = default!;
