@@ -33,6 +33,7 @@ public sealed class ApiKeysTests(DashboardFixture fixture)
         var copied = await page.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
         Assert.Equal(key, copied);
         Assert.Equal(200, await ReadEventsStatusAsync(context, copied));
+        await page.WaitForSnackbarsToCloseAsync();
 
         await page.TestId("key-row-e2e-auditor").GetByTestId("revoke-key").ClickAsync();
         var dialog = page.Page.GetByRole(AriaRole.Dialog);
