@@ -42,13 +42,11 @@ public static class EventPageSeeding
         };
         var sequence = (await client.PostEventsAsync(call))[0];
 
-        for (var attempt = 0; attempt < 100; attempt++)
+        await Eventually.WaitUntilAsync(async () =>
         {
             await using var db = portal.Services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContext();
-            if (await db.Checkpoints.AnyAsync(c => c.TreeSize > sequence)) return sequence;
-            await Task.Delay(100);
-        }
-        Assert.Fail($"no checkpoint covered sequence {sequence}");
+            return await db.Checkpoints.AnyAsync(c => c.TreeSize > sequence);
+        }, $"no checkpoint covered sequence {sequence}");
         return sequence;
     }
 

@@ -118,13 +118,11 @@ public sealed class PortalServer : WebApplicationFactory<AuditPortalEntryPoint>
         await client.PostEventsAsync(events);
 
         // The key's config.changed event plus the calls, in a signed checkpoint.
-        for (var attempt = 0; attempt < 100; attempt++)
+        await Eventually.WaitUntilAsync(async () =>
         {
             await using var db = Services.GetRequiredService<IDbContextFactory<LedgerDbContext>>().CreateDbContext();
-            if (await db.Checkpoints.AnyAsync(c => c.TreeSize >= count + 1)) return;
-            await Task.Delay(100);
-        }
-        Assert.Fail("no checkpoint covered the ingested calls");
+            return await db.Checkpoints.AnyAsync(c => c.TreeSize >= count + 1);
+        }, "no checkpoint covered the ingested calls");
     }
 
     public override async ValueTask DisposeAsync()

@@ -88,20 +88,19 @@ public abstract class IntegrityApiTests(PortalFixture fixture)
     {
         using var anonymous = fixture.Portal.CreateClient();
         var key = NoteVerifier.Parse(await anonymous.GetStringAsync("/api/v1/checkpoints/key"));
-        for (var attempt = 0; attempt < 100; attempt++)
+        Checkpoint? covering = null;
+        await Eventually.WaitUntilAsync(async () =>
         {
             var response = await anonymous.GetAsync("/api/v1/checkpoints/latest");
-            if (response.IsSuccessStatusCode)
-            {
-                var note = SignedNote.Parse(await response.Content.ReadAsStringAsync());
-                Assert.True(note.IsSignedBy(key), "the checkpoint's signature does not verify with the published key");
-                var checkpoint = Checkpoint.ParseNoteText(note.Text);
-                Assert.Equal(fixture.Ledger.Origin, checkpoint.Origin);
-                if (checkpoint.TreeSize >= size) return checkpoint;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"No checkpoint covering {size} entries within 10 s.");
+            if (!response.IsSuccessStatusCode) return false;
+            var note = SignedNote.Parse(await response.Content.ReadAsStringAsync());
+            Assert.True(note.IsSignedBy(key), "the checkpoint's signature does not verify with the published key");
+            var checkpoint = Checkpoint.ParseNoteText(note.Text);
+            Assert.Equal(fixture.Ledger.Origin, checkpoint.Origin);
+            covering = checkpoint.TreeSize >= size ? checkpoint : null;
+            return covering is not null;
+        }, $"no checkpoint covering {size} entries");
+        return covering!;
     }
 }
 

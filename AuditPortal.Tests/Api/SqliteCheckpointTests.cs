@@ -31,14 +31,11 @@ public sealed class SqliteCheckpointTests
                 await Events.PostAsync(client, [.. Enumerable.Range(0, 100).Select(i => Events.LlmCall($"wal-{batch}-{i}", text: new string('q', 2000)))]);
 
             // Appends write only to the WAL (wal_autocheckpoint=0); the main file grows only by checkpoints.
-            var grown = false;
-            for (var attempt = 0; attempt < 50 && !grown; attempt++)
+            await Eventually.WaitUntilAsync(() =>
             {
-                await Task.Delay(100);
                 database.Refresh();
-                grown = database.Length > before + 500_000;
-            }
-            Assert.True(grown, $"the database file did not grow from {before} bytes: no background checkpoint ran");
+                return database.Length > before + 500_000;
+            }, $"the database file did not grow from {before} bytes: no background checkpoint ran");
         }
 
         wal.Refresh();

@@ -21,6 +21,9 @@ public abstract class DashboardTestContext : BunitContext
 
     protected DashboardTestContext()
     {
+        // bUnit waits 1 s by default; pages here read and record through a real ledger (durable
+        // access events), which on CI's two cores, shared with the browser tests, can take longer.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(30);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddAuthorizationBuilder().AddPortalPolicies();

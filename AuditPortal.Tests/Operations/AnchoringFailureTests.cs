@@ -25,13 +25,13 @@ public abstract class AnchoringFailureTests(LedgerProvider provider)
         using var anonymous = portal.CreateClient();
 
         // Start-up already says so, before any traffic.
-        await WaitUntilAsync(() => log.Contains(LogLevel.Error, "anchor directory"), "no start-up log line about the anchor directory");
+        await Eventually.WaitUntilAsync(() => log.Contains(LogLevel.Error, "anchor directory"), "no start-up log line about the anchor directory");
 
         var ingest = await portal.ClientWithKeyAsync("anchor-bot", "ingest");
         for (var batch = 0; batch < 3; batch++)
         {
             await Events.PostAsync(ingest, [.. Enumerable.Range(0, 5).Select(i => Events.LlmCall($"anchorless-{batch}-{i}"))]);
-            await WaitUntilAsync(async () => await StoredCheckpointAsync(ledger) >= await ledger.ScalarAsync("SELECT MAX(tree_size) FROM ledger_seals"),
+            await Eventually.WaitUntilAsync(async () => await StoredCheckpointAsync(ledger) >= await ledger.ScalarAsync("SELECT MAX(tree_size) FROM ledger_seals"),
                 "checkpoints must still be stored while the anchor directory fails");
         }
         var stored = await ledger.ScalarAsync("SELECT COUNT(*) FROM checkpoints");
@@ -52,9 +52,9 @@ public abstract class AnchoringFailureTests(LedgerProvider provider)
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync()) sizes.Add(reader.GetInt64(0));
         }
-        await WaitUntilAsync(() => sizes.All(s => File.Exists(Path.Combine(ledger.AnchorDirectory, AnchorDirectory.FileName(s)))),
+        await Eventually.WaitUntilAsync(() => sizes.All(s => File.Exists(Path.Combine(ledger.AnchorDirectory, AnchorDirectory.FileName(s)))),
             "every checkpoint stored while the directory failed must be anchored once it works");
-        await WaitUntilAsync(async () => (string)(await ReadyAsync(anonymous))["checks"]!["anchoring"]!["status"]! == "Healthy",
+        await Eventually.WaitUntilAsync(async () => (string)(await ReadyAsync(anonymous))["checks"]!["anchoring"]!["status"]! == "Healthy",
             "readiness must recover once the anchors are written");
         Assert.True(log.Contains(LogLevel.Warning, "works again"));
 
@@ -70,18 +70,6 @@ public abstract class AnchoringFailureTests(LedgerProvider provider)
         var response = await client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, string failure) => WaitUntilAsync(() => Task.FromResult(condition()), failure);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
-    {
-        for (var attempt = 0; attempt < 150; attempt++)
-        {
-            if (await condition()) return;
-            await Task.Delay(100);
-        }
-        Assert.Fail(failure + " (waited 15 s)");
     }
 }
 

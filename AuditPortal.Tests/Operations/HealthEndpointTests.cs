@@ -37,15 +37,14 @@ public abstract class HealthEndpointTests(LedgerProvider provider)
         using var anonymous = portal.CreateClient();
 
         JsonNode body = null!;
-        for (var attempt = 0; attempt < 100; attempt++)
+        await Eventually.WaitUntilAsync(async () =>
         {
             var response = await anonymous.GetAsync("/health/ready");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.StartsWith("application/json", response.Content.Headers.ContentType!.ToString());
             body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-            if ((long?)body["checks"]?["checkpoints"]?["data"]?["latestCheckpointSize"] >= 2) break;
-            await Task.Delay(100);
-        }
+            return (long?)body["checks"]?["checkpoints"]?["data"]?["latestCheckpointSize"] >= 2;
+        }, "no checkpoint of two entries in /health/ready");
 
         Assert.Equal("Healthy", (string)body["status"]!);
         var checks = body["checks"]!.AsObject();

@@ -53,9 +53,8 @@ public sealed class SqliteSearchIndexerTests
         Assert.Equal(0, await ledger.ScalarAsync("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entries' AND name NOT LIKE '%_no_%'"));
         await using var db = ledger.OpenContext();
         var size = await db.Entries.CountAsync(ct);
-        long? mark = 0;
-        for (var attempt = 0; attempt < 100 && (mark = await SqliteSearchIndexer.IndexedBelowAsync(db, ct)) < size; attempt++) await Task.Delay(100, ct);
-        Assert.Equal(size, mark);
+        await Eventually.WaitUntilAsync(async () => await SqliteSearchIndexer.IndexedBelowAsync(db, ct) >= size, $"the indexer did not reach the log's {size} entries");
+        Assert.Equal(size, await SqliteSearchIndexer.IndexedBelowAsync(db, ct));
         Assert.Equal(20, await ledger.ScalarAsync("SELECT count(*) FROM ledger_search WHERE search_text LIKE '%indexed-call-%'"));
     }
 }

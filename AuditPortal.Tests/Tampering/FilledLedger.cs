@@ -74,7 +74,6 @@ public static class FilledLedger
     private static async Task WaitForAnchorAsync(TestLedger ledger, long size)
     {
         var anchors = new AnchorDirectory(ledger.AnchorDirectory);
-        for (var attempt = 0; attempt < 100 && (anchors.LargestTreeSize() ?? 0) < size; attempt++) await Task.Delay(100);
-        Assert.True(anchors.LargestTreeSize() >= size, $"no anchored checkpoint of size {size}");
+        await Eventually.WaitUntilAsync(() => anchors.LargestTreeSize() >= size, $"no anchored checkpoint of size {size}");
     }
 }
