@@ -114,7 +114,7 @@ public sealed class AccessLogPageTests : DashboardTestContext, IClassFixture<Tim
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo(url);
         var cut = RenderInteractive<AccessLogPageView>();
-        cut.WaitForAssertion(() => Assert.DoesNotContain("Reading", cut.Find("[data-testid=access-status]").TextContent), TimeSpan.FromSeconds(15));
+        cut.WaitForAssertion(() => Assert.DoesNotContain("Reading", cut.Find("[data-testid=access-status]").TextContent), TimeSpan.FromSeconds(30));
         return cut;
     }
 

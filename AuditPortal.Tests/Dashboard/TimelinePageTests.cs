@@ -271,7 +271,7 @@ public sealed class TimelinePageTests : DashboardTestContext, IClassFixture<Time
         Assert.StartsWith("content missing, and no retention tombstone covers it", Row(lost).QuerySelector("[data-testid=purged-by]")!.TextContent);
     }
 
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 
