@@ -32,8 +32,8 @@ public sealed class EvidenceTests(DashboardFixture fixture)
         await timeline.WaitUntilInteractiveAsync();
         await Assertions.Expect(timeline.TestId("timeline-row")).ToHaveCountAsync(seeded.CallsLastWeek);
         await timeline.TestId("export-evidence").ClickAsync();
-        await timeline.Page.WaitForURLAsync(url => url.StartsWith($"{portal.Url}/evidence?", StringComparison.Ordinal)
-            && Uri.UnescapeDataString(new Uri(url).Query) == "?" + filters);
+        await timeline.ArrivesAtAsync(url => url.StartsWith($"{portal.Url}/evidence?", StringComparison.Ordinal)
+            && Uri.UnescapeDataString(new Uri(url).Query) == "?" + filters, "the evidence page with the timeline's filters");
         timeline.AssertNoConsoleErrors();
 
         var page = await DashboardPage.OpenAsync(mark, $"{portal.Url}/evidence?{filters}");

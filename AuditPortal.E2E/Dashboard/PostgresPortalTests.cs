@@ -37,7 +37,7 @@ public sealed class PostgresPortalTests(DashboardFixture fixture) : IAsyncLifeti
 
         var sequence = await rows.First.GetAttributeAsync("data-sequence");
         await rows.First.GetByTestId("event-link").ClickAsync();
-        await timeline.Page.WaitForURLAsync($"{_portal.Url}/events/{sequence}");
+        await timeline.ArrivesAtAsync($"{_portal.Url}/events/{sequence}");
         await Assertions.Expect(timeline.TestId("proof-badge")).ToHaveAttributeAsync("data-status", "verified");
         await timeline.AssertAccessibleAsync();
         await timeline.ScreenshotAsync("event-postgres");

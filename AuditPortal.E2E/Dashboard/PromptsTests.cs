@@ -27,7 +27,7 @@ public sealed class PromptsTests(DashboardFixture fixture)
         list.AssertNoConsoleErrors();
 
         await row.GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).ClickAsync();
-        await list.Page.WaitForURLAsync($"{fixture.Development.Url}/prompts/{name}");
+        await list.ArrivesAtAsync($"{fixture.Development.Url}/prompts/{name}");
         var history = list;
         var second = history.TestId("version-2");
         await Assertions.Expect(second.GetByTestId("author")).ToHaveTextAsync("priya.author@example.com");
@@ -42,7 +42,7 @@ public sealed class PromptsTests(DashboardFixture fixture)
         await history.TestId("compare-from").SelectOptionAsync("1");
         await history.TestId("compare-to").SelectOptionAsync("2");
         await history.TestId("compare").ClickAsync();
-        await history.Page.WaitForURLAsync($"{fixture.Development.Url}/prompts/{name}/diff?from=1&to=2");
+        await history.ArrivesAtAsync($"{fixture.Development.Url}/prompts/{name}/diff?from=1&to=2");
         var diff = history;
         await diff.WaitUntilInteractiveAsync();
         var changed = diff.TestId("diff-row").Filter(new() { HasText = "Answer" });

@@ -28,7 +28,7 @@ public sealed class ReviewersQuestionTests(DashboardFixture fixture)
         var page = await DashboardPage.OpenAsync(rita, demo.Url + "/prompts");
         await page.WaitUntilInteractiveAsync();
         await page.Page.GetByRole(AriaRole.Link, new() { Name = "support-reply", Exact = true }).ClickAsync();
-        await page.Page.WaitForURLAsync(demo.Url + "/prompts/support-reply");
+        await page.ArrivesAtAsync(demo.Url + "/prompts/support-reply");
         var v5 = page.TestId("version-5");
         await Assertions.Expect(v5.GetByTestId("author")).ToContainTextAsync("Dmitri Petrov (dmitri.petrov@example.com)");
         await Assertions.Expect(v5.GetByTestId("approval")).ToContainTextAsync("Approved by Bob Okafor (bob.okafor@example.com)");
@@ -41,7 +41,7 @@ public sealed class ReviewersQuestionTests(DashboardFixture fixture)
         await page.TestId("compare-from").SelectOptionAsync("3");
         await page.TestId("compare-to").SelectOptionAsync("5");
         await page.TestId("compare").ClickAsync();
-        await page.Page.WaitForURLAsync(demo.Url + "/prompts/support-reply/diff?from=3&to=5");
+        await page.ArrivesAtAsync(demo.Url + "/prompts/support-reply/diff?from=3&to=5");
         await page.WaitUntilInteractiveAsync();
         await Assertions.Expect(page.TestId("new-line").Locator("ins").Filter(new() { HasText = "language" })).Not.ToHaveCountAsync(0);
         await Assertions.Expect(page.TestId("old-line").Locator("del").Filter(new() { HasText = "politely" })).Not.ToHaveCountAsync(0);
@@ -52,7 +52,7 @@ public sealed class ReviewersQuestionTests(DashboardFixture fixture)
         page = await DashboardPage.OpenAsync(rita, demo.Url + "/prompts/support-reply");
         await page.WaitUntilInteractiveAsync();
         await page.TestId("version-5").GetByTestId("calls-link").ClickAsync();
-        await page.Page.WaitForURLAsync(demo.Url + "/timeline?prompt=support-reply&promptVersion=5");
+        await page.ArrivesAtAsync(demo.Url + "/timeline?prompt=support-reply&promptVersion=5");
         await page.WaitUntilInteractiveAsync();
         var rows = page.TestId("timeline-row");
         await Assertions.Expect(rows.First).ToBeVisibleAsync();
@@ -63,7 +63,7 @@ public sealed class ReviewersQuestionTests(DashboardFixture fixture)
         // One of those calls, and the proof that it is the ledger's signed record.
         var sequence = await rows.First.GetAttributeAsync("data-sequence");
         await rows.First.GetByTestId("event-link").ClickAsync();
-        await page.Page.WaitForURLAsync($"{demo.Url}/events/{sequence}");
+        await page.ArrivesAtAsync($"{demo.Url}/events/{sequence}");
         await Assertions.Expect(page.TestId("field-prompt")).ToHaveTextAsync("support-reply v5");
         await Assertions.Expect(page.TestId("proof-badge")).ToHaveAttributeAsync("data-status", "verified");
         await page.AssertAccessibleAsync();

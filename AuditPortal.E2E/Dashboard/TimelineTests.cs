@@ -38,13 +38,13 @@ public sealed class TimelineTests(DashboardFixture fixture)
         var searched = gpt[1];
         await page.Page.GetByLabel("Text").FillAsync(searched.Id);
         await page.Page.GetByLabel("Text").PressAsync("Enter");
-        await page.Page.WaitForURLAsync(url => url.Contains("&q=" + searched.Id));
+        await page.ArrivesAtAsync(url => url.Contains("&q=" + searched.Id), "the search's URL");
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToHaveAttributeAsync("data-sequence", searched.Sequence.ToString());
         page.AssertNoConsoleErrors();
 
         await rows.First.GetByTestId("event-link").ClickAsync();
-        await page.Page.WaitForURLAsync($"{fixture.Development.Url}/events/{searched.Sequence}");
+        await page.ArrivesAtAsync($"{fixture.Development.Url}/events/{searched.Sequence}");
 
         var empty = await DashboardPage.OpenAsync(rita, $"{fixture.Development.Url}/timeline?application={seeded.Application}&model=no-such-model");
         await empty.WaitUntilInteractiveAsync();
