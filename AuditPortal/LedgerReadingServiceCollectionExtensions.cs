@@ -16,6 +16,8 @@ public static class LedgerReadingServiceCollectionExtensions
         services.AddSingleton<IntegrityAlerts>();
         // Readiness (/health/ready) runs every registered check: Degraded once a read found a tampered row.
         services.AddHealthChecks().AddCheck<IntegrityHealthCheck>(IntegrityHealthCheck.Name);
+        // One per ledger: it keeps the tombstones read so far, and each read asks only for newer ones.
+        services.AddSingleton<Data.Retention.TombstoneIndexCache>();
         services.AddSingleton<TimelineService>();
         services.AddSingleton<EventDetailService>();
         services.AddSingleton<PromptHistoryService>();

@@ -37,6 +37,7 @@ public static class PortalComposition
         services.AddSingleton<AnchoringStatus>();
         services.AddSingleton<CheckpointPublisher>();
         services.AddPromptRules();
+        services.AddSingleton<IAppendRule, RetentionAppendRule>();
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddHostedService<Checkpointer>();

@@ -6,8 +6,8 @@ using AuditPortal.Data.Ledger;
 namespace AuditPortal.Data.Projections;
 
 /// <summary>
-/// The envelope fields that the read models (prompt versions, API keys) are projected from, read from
-/// the stored envelope bytes, never from the copy columns beside them.
+/// The envelope fields that the read models (prompt versions, API keys) and retention's judgement of a
+/// purge are read from: the stored envelope bytes, never the copy columns beside them.
 /// </summary>
 public sealed record ProjectedEvent(
     long Sequence,
@@ -19,7 +19,9 @@ public sealed record ProjectedEvent(
     string? PromptName,
     int? PromptVersion,
     int? PromptParentVersion,
-    IReadOnlyDictionary<string, string> Attributes)
+    IReadOnlyDictionary<string, string> Attributes,
+    string? Application = null,
+    string? Model = null)
 {
     /// <summary>The envelope's fields, or null when the bytes are not a readable envelope.</summary>
     public static ProjectedEvent? TryRead(ReadOnlyMemory<byte> envelope)
@@ -37,6 +39,7 @@ public sealed record ProjectedEvent(
                 promptVersion = prompt.TryGetProperty("version", out var v) && v.TryGetInt32(out var version) ? version : null;
                 parentVersion = prompt.TryGetProperty("parentVersion", out var p) && p.TryGetInt32(out var parent) ? parent : null;
             }
+            string? Text(string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
             var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
             if (root.TryGetProperty("attributes", out var attrs) && attrs.ValueKind == JsonValueKind.Object)
                 foreach (var attribute in attrs.EnumerateObject())
@@ -49,7 +52,7 @@ public sealed record ProjectedEvent(
                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
                 root.GetProperty("actor").GetProperty("id").GetString()!,
                 new ActorRef(root.GetProperty("submittedBy").GetProperty("id").GetString()!, root.GetProperty("submittedBy").GetProperty("kind").GetString()!),
-                promptName, promptVersion, parentVersion, attributes);
+                promptName, promptVersion, parentVersion, attributes, Text("application"), Text("model"));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -20,14 +20,21 @@ public sealed class PurgeAuthority
     public PurgeAuthority(IEnumerable<ProjectedEvent> events)
     {
         var state = new RetentionState();
+        // Consecutive tombstones (a pass writes one per 1,000 rows) share one copy of the state: a new
+        // copy is made only after a retention event may have changed it.
+        RetentionState? shared = null;
         foreach (var e in events)
         {
             if (RetentionTombstone.From(e) is { } tombstone)
             {
                 _tombstones.Add(tombstone);
-                _stateAt[tombstone.Sequence] = state.Snapshot();
+                _stateAt[tombstone.Sequence] = shared ??= state.Snapshot();
             }
-            else state.Apply(e);
+            else
+            {
+                state.Apply(e);
+                shared = null;
+            }
         }
         _index = new TombstoneIndex(_tombstones);
     }

@@ -18,6 +18,7 @@ public sealed class RetentionState
     private readonly Dictionary<string, RetentionProposal> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ErasureRequest> _erasures = new(StringComparer.Ordinal);
     private readonly List<(long Sequence, string Reason)> _ignored = [];
+    private IReadOnlyList<RetentionPolicy>? _byPrecedence;
 
     public IReadOnlyCollection<RetentionPolicy> Policies => _policies.Values;
     public IReadOnlyCollection<LegalHold> Holds => _holds.Values;
@@ -37,10 +38,15 @@ public sealed class RetentionState
     /// The policy that governs an event: the most specific whose scope matches; between equally
     /// specific ones, the one that keeps content longest (the safe side of a tie).
     /// </summary>
-    public RetentionPolicy? PolicyFor(string type, string? application, string? model) => _policies.Values
-        .Where(p => p.Scope.Matches(type, application, model))
-        .OrderByDescending(p => p.Scope.Specificity).ThenByDescending(p => p.Days).ThenBy(p => p.Id, StringComparer.Ordinal)
-        .FirstOrDefault();
+    public RetentionPolicy? PolicyFor(string type, string? application, string? model) =>
+        ByPrecedence.FirstOrDefault(p => p.Scope.Matches(type, application, model));
+
+    /// <summary>
+    /// The policies in the order <see cref="PolicyFor"/> tries them, sorted once per change of the
+    /// policies rather than for every event (the enforcer and verify ask for each row).
+    /// </summary>
+    private IReadOnlyList<RetentionPolicy> ByPrecedence => _byPrecedence ??=
+        [.. _policies.Values.OrderByDescending(p => p.Scope.Specificity).ThenByDescending(p => p.Days).ThenBy(p => p.Id, StringComparer.Ordinal)];
 
     /// <summary>The active holds that keep an event with these facts.</summary>
     public IEnumerable<LegalHold> HoldsOn(string actor, string? application, string? prompt, DateTime occurredAtUtc) =>
@@ -51,6 +57,7 @@ public sealed class RetentionState
     {
         var copy = new RetentionState();
         foreach (var (k, v) in _policies) copy._policies[k] = v;
+        copy._byPrecedence = _byPrecedence;
         foreach (var (k, v) in _holds) copy._holds[k] = v;
         foreach (var (k, v) in _pending) copy._pending[k] = v;
         foreach (var (k, v) in _erasures) copy._erasures[k] = v;
@@ -120,6 +127,7 @@ public sealed class RetentionState
             return;
         }
         _pending.Remove(id);
+        _byPrecedence = null;
         switch (proposal.Kind)
         {
             case ProposalKind.PolicyCreate or ProposalKind.PolicyChange when proposal is { PolicyId: { } policy, Scope: { } scope, Days: { } days }:

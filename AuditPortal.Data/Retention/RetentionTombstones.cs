@@ -14,11 +14,16 @@ public static class RetentionTombstones
         return Read(envelopes);
     }
 
-    /// <summary>The tombstone that purged this event's content, or null when none covers it.</summary>
-    public static async Task<RetentionTombstone?> CoveringAsync(LedgerDbContext db, long sequence, CancellationToken cancellationToken)
+    /// <summary>
+    /// The tombstones appended after <paramref name="sequence"/>, each with its sequence (the tombstone is
+    /// null for a malformed one), in sequence order: what <see cref="TombstoneIndexCache"/> has not read yet.
+    /// </summary>
+    public static async Task<IReadOnlyList<(long Sequence, RetentionTombstone? Tombstone)>> AfterAsync(LedgerDbContext db, long sequence,
+        CancellationToken cancellationToken)
     {
-        var envelopes = await Query(db).Where(e => e.Sequence > sequence).OrderBy(e => e.Sequence).Select(e => e.Envelope).ToListAsync(cancellationToken);
-        return Read(envelopes).FirstOrDefault(t => t.Covers(sequence));
+        var rows = await Query(db).Where(e => e.Sequence > sequence).OrderBy(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Envelope }).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => (r.Sequence, ProjectedEvent.TryRead(r.Envelope) is { } e ? RetentionTombstone.From(e) : null))];
     }
 
     /// <summary>

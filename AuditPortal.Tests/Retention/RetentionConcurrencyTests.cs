@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Retention;
 using AuditPortal.Features.Retention;
+using AuditPortal.Ledger.Writing;
+using AuditPortal.Reading;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,10 +13,88 @@ namespace AuditPortal.Tests.Retention;
 
 /// <summary>
 /// Enforcement beside everything else: two instances on one database purge each row once, under
-/// tombstones that do not overlap; clients keep appending meanwhile; a hold beats an erasure.
+/// tombstones that do not overlap; clients keep appending meanwhile, and a batch another instance
+/// purged first is refused alone, never failing the clients' events committed with it; a hold beats an
+/// erasure.
 /// </summary>
 public sealed class RetentionConcurrencyTests
 {
+    [Theory]
+    [InlineData(LedgerProvider.Sqlite)]
+    [InlineData(LedgerProvider.Postgres)]
+    public async Task ABatchAnotherInstancePurgedFirstIsRefusedAloneAndTheIngestInItsGroupCommitIsStoredWithoutAnError(LedgerProvider provider)
+    {
+        await using var ledger = await TestLedger.CreateAsync(provider);
+        var log = new ConcurrentQueue<string>();
+        await using var first = new PortalFactory(ledger);
+        await using var secondPortal = new PortalFactory(ledger);
+        await using var second = LoggedPortal.Of(secondPortal, log);
+        using var setup = await first.ClientWithKeyAsync("retention-race-bot", "ingest");
+        var old = DateTimeOffset.UtcNow.AddDays(-300);
+        const int expired = 300;
+        await Events.PostAsync(setup, [.. Enumerable.Range(0, expired).Select(i => Events.LlmCall($"old-{i}", $"user{i % 7}@example.com", at: old))]);
+        var retention = first.Services.GetRequiredService<RetentionService>();
+        var proposal = await retention.ProposePolicyAsync(Ada, RetentionScope.Default, 180, Ct);
+        await retention.ConfirmAsync(Bob, proposal.Id!, Ct);
+        using var ingest = await LoggedPortal.IngestClientAsync(second, "retention-race-ingest");
+        var writer = second.Services.GetRequiredService<LedgerWriter>();
+        var gate = second.Services.GetRequiredService<AppendGate>();
+
+        // The second instance's writer takes a first request and waits for its turn; meanwhile that
+        // instance's enforcer picks the batch and a client sends calls, which queue as the next group.
+        var turn = await gate.EnterAsync(Ct);
+        Task blocker;
+        Task<IReadOnlyList<RetentionPurge>> enforcing, winning;
+        Task<System.Text.Json.Nodes.JsonObject> ingesting;
+        try
+        {
+            blocker = second.Services.GetRequiredService<AccessRecorder>()
+                .RecordAsync(Ada, "events.query", new Dictionary<string, string> { ["via"] = "test" }, Ct);
+            await WaitUntilAsync(() => writer.Queued == 0);
+            enforcing = second.Services.GetRequiredService<RetentionEnforcer>().RunOnceAsync(Ct);
+            await WaitUntilAsync(() => writer.Queued == 1);
+            ingesting = Events.PostAsync(ingest, [.. Enumerable.Range(0, 5).Select(i => Events.LlmCall($"fresh-{i}"))]);
+            await WaitUntilAsync(() => writer.Queued == 2);
+            // The first instance purges that batch before the second's tombstone and the calls commit together.
+            winning = first.Services.GetRequiredService<RetentionEnforcer>().RunOnceAsync(Ct);
+            await winning;
+        }
+        finally
+        {
+            turn.Dispose();
+        }
+        await blocker;
+        var winner = await winning;
+        var loser = await enforcing;
+        var receipts = (await ingesting)["receipts"]!.AsArray();
+
+        Assert.Equal(expired, winner.Sum(p => p.Purged));
+        Assert.Equal(0, loser.Sum(p => p.Purged));
+        Assert.Equal(5, receipts.Count);
+        Assert.All(receipts, r => Assert.False((bool)r!["duplicate"]!));
+        await using (var db = ledger.OpenContext())
+        {
+            Assert.Equal(5, await db.Entries.CountAsync(e => e.EventId.StartsWith("fresh-") && db.Contents.Any(c => c.Sequence == e.Sequence), Ct));
+            Assert.False(await db.Entries.AnyAsync(e => e.EventId.StartsWith("old-") && db.Contents.Any(c => c.Sequence == e.Sequence), Ct));
+            var tombstone = Assert.Single(await RetentionTombstones.NewestAsync(db, 100, Ct));
+            Assert.Equal(expired, tombstone.Count);
+        }
+        var verified = await ledger.VerifyAsync();
+        Assert.True(verified.Intact, verified.FirstFailure?.ToString());
+        Assert.Equal(expired, verified.Purged.Values.Sum());
+        // Before the retention rule, the refused purge failed the whole group commit: a warning, the
+        // calls retried alone, and an error for the tombstone.
+        Assert.Empty(LoggedPortal.WriterLines(log));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var waited = 0; !condition(); waited += 10)
+        {
+            if (waited > 30_000) throw new TimeoutException("the writer's queue never reached the expected state");
+            await Task.Delay(10, Ct);
+        }
+    }
 
     [Theory]
     [InlineData(LedgerProvider.Sqlite)]
@@ -21,9 +102,12 @@ public sealed class RetentionConcurrencyTests
     public async Task TwoInstancesEnforcingAtOnceWhileClientsAppendPurgeEachRowOnceAndTheLedgerVerifies(LedgerProvider provider)
     {
         await using var ledger = await TestLedger.CreateAsync(provider);
-        await using var first = new PortalFactory(ledger);
-        await using var second = new PortalFactory(ledger);
-        using var ingest = await first.ClientWithKeyAsync("retention-load-bot", "ingest");
+        var log = new ConcurrentQueue<string>();
+        await using var firstPortal = new PortalFactory(ledger);
+        await using var secondPortal = new PortalFactory(ledger);
+        await using var first = LoggedPortal.Of(firstPortal, log);
+        await using var second = LoggedPortal.Of(secondPortal, log);
+        using var ingest = await LoggedPortal.IngestClientAsync(first, "retention-load-bot");
         var old = DateTimeOffset.UtcNow.AddDays(-300);
         const int expired = 2_500;
         for (var from = 0; from < expired; from += 500)
@@ -56,6 +140,8 @@ public sealed class RetentionConcurrencyTests
         var verified = await ledger.VerifyAsync();
         Assert.True(verified.Intact, verified.FirstFailure?.ToString());
         Assert.Equal(expired, verified.Purged.Values.Sum());
+        // Where the two met on a batch, the writer refused the loser's tombstone alone: no group failed.
+        Assert.Empty(LoggedPortal.WriterLines(log));
     }
 
     [Fact]

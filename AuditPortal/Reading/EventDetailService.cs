@@ -12,7 +12,8 @@ namespace AuditPortal.Reading;
 /// purged) and its leaf hash, each checked against the others so the page can show an honest
 /// integrity badge. Reading it is an access event.
 /// </summary>
-public sealed class EventDetailService(IDbContextFactory<LedgerDbContext> factory, AccessRecorder access, IntegrityAlerts alerts)
+public sealed class EventDetailService(IDbContextFactory<LedgerDbContext> factory, AccessRecorder access, IntegrityAlerts alerts,
+    TombstoneIndexCache tombstones)
 {
     /// <returns>Null when the log has no entry at that sequence.</returns>
     public async Task<EventDetail?> ReadAsync(long sequence, ActorRef reader, string via, CancellationToken cancellationToken)
@@ -37,7 +38,7 @@ public sealed class EventDetailService(IDbContextFactory<LedgerDbContext> factor
         if (!MerkleHash.Leaf(entry.Envelope).AsSpan().SequenceEqual(entry.LeafHash)) problems.Add("the leaf hash is not the envelope's");
         if (content is not null && !CommitmentMatches(entry.Envelope, content)) problems.Add("the content does not match the envelope's commitment");
         // A purge is legitimate only under a tombstone; verify judges it in full (PurgeAuthority).
-        var purgedBy = content is null ? await RetentionTombstones.CoveringAsync(db, sequence, cancellationToken) : null;
+        var purgedBy = content is null ? (await tombstones.CurrentAsync(db, cancellationToken)).Covering(sequence) : null;
         if (content is null && purgedBy is null) problems.Add("the content is missing and no retention tombstone covers it");
         foreach (var problem in problems) alerts.Raise(sequence, problem, "events.view");
 

@@ -11,7 +11,8 @@ namespace AuditPortal.Reading;
 /// dashboard and evidence packs. Every row served has been checked against the filter from its own
 /// signed envelope, and every read is recorded as an access event before it returns.
 /// </summary>
-public sealed class TimelineService(IDbContextFactory<LedgerDbContext> factory, AccessRecorder access, IntegrityAlerts alerts)
+public sealed class TimelineService(IDbContextFactory<LedgerDbContext> factory, AccessRecorder access, IntegrityAlerts alerts,
+    TombstoneIndexCache tombstones)
 {
     /// <summary>
     /// What one page may weigh (envelopes and, when asked for, contents). A page stops early, with a
@@ -92,7 +93,8 @@ public sealed class TimelineService(IDbContextFactory<LedgerDbContext> factory, 
     /// For each row of a page whose content row is gone, the tombstone that purged it, or null when none
     /// covers it (the portal never purges without one: tampering or a lost row, which verify names).
     /// A page read with includeContent already knows which are gone; for the others one query asks.
-    /// The tombstones are read once for the page, not per row.
+    /// The tombstones come from the ledger's <see cref="TombstoneIndexCache"/>: only those appended since
+    /// the last read are read.
     /// </summary>
     public async Task<IReadOnlyDictionary<long, RetentionTombstone?>> PurgesAsync(IReadOnlyList<TimelineRow> rows, CancellationToken cancellationToken)
     {
@@ -114,12 +116,12 @@ public sealed class TimelineService(IDbContextFactory<LedgerDbContext> factory, 
         return await CoveringAsync(db, missing, cancellationToken);
     }
 
-    private static async Task<IReadOnlyDictionary<long, RetentionTombstone?>> CoveringAsync(LedgerDbContext db, IReadOnlyCollection<long> missing,
+    private async Task<IReadOnlyDictionary<long, RetentionTombstone?>> CoveringAsync(LedgerDbContext db, IReadOnlyCollection<long> missing,
         CancellationToken cancellationToken)
     {
         if (missing.Count == 0) return new Dictionary<long, RetentionTombstone?>();
-        var tombstones = await RetentionTombstones.IndexAfterAsync(db, missing.Min(), cancellationToken);
-        return missing.ToDictionary(s => s, tombstones.Covering);
+        var index = await tombstones.CurrentAsync(db, cancellationToken);
+        return missing.ToDictionary(s => s, index.Covering);
     }
 
     /// <summary>

@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Retention;
 using AuditPortal.Features.Overview;
+using AuditPortal.Features.Retention;
 using AuditPortal.Infrastructure;
 using AuditPortal.Reading;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
@@ -24,6 +27,7 @@ public static class PagesBench
     {
         string? ledgerDirectory = null;
         var runs = 20;
+        int? enforceDays = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -31,8 +35,10 @@ public static class PagesBench
                 case "--ledger-dir" when i + 1 < args.Length: ledgerDirectory = args[++i]; break;
                 case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r > 0:
                     runs = r; i++; break;
+                case "--enforce-days" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var d):
+                    enforceDays = d; i++; break;
                 default:
-                    Console.Error.WriteLine("usage: pages --ledger-dir DIR [--runs R]   (DIR: a SQLite ledger folder, e.g. left by `timeline --keep`)");
+                    Console.Error.WriteLine("usage: pages --ledger-dir DIR [--runs R] [--enforce-days D]   (DIR: a SQLite ledger folder, e.g. left by `timeline --keep`; --enforce-days purges it first under a default policy of D days)");
                     return 2;
             }
         }
@@ -69,6 +75,7 @@ public static class PagesBench
         var services = app.Services;
         var reader = new ActorRef("bench@example.com", ActorKinds.User, "Bench");
 
+        if (enforceDays is { } days) await EnforceAsync(services, days);
         var entries = await TreeSizeAsync(database);
         Console.WriteLine($"pages: SQLite ledger of {entries:N0} entries at {ledgerDirectory}; {runs} runs per figure; p50 / p95 in ms");
         Console.WriteLine();
@@ -124,8 +131,59 @@ public static class PagesBench
             $"SELECT sequence, envelope, leaf_hash FROM ledger_entries WHERE sequence = {random.NextInt64(0, checkpointed)}"));
         Row("event", "detail + inclusion proof", eventPage, "one envelope by sequence", oneEnvelope);
 
+        // Purged content: what purged each row of a page of purged events, and a purged event's page.
+        var purged = await PurgedSequencesAsync(database);
+        if (purged.Count > 0)
+        {
+            var oldest = Parse($"to={Uri.EscapeDataString(await OldestPurgedAsync(database))}");
+            var purgeMarks = await TimeAsync(runs, async () => await timeline.PurgesAsync((await timeline.ReadAsync(oldest, reader, "bench", default)).Rows, default));
+            Row("timeline", "first page of 50 purged events + what purged each", purgeMarks, "newest 50 envelopes, no filter", newest50);
+            var purgedPage = await TimeAsync(runs, () => details.ReadAsync(purged[random.Next(purged.Count)], reader, "bench", default));
+            Row("event", "detail of a purged event (its tombstone)", purgedPage, "one envelope by sequence", oneEnvelope);
+            // The part those two share, in the same run: the ledger's tombstone index from the cache, against
+            // reading every tombstone again (what each page and event view did before the cache).
+            var contexts = services.GetRequiredService<IDbContextFactory<LedgerDbContext>>();
+            var cache = services.GetRequiredService<TombstoneIndexCache>();
+            var cached = await TimeAsync(runs, async () => { await using var db = await contexts.CreateDbContextAsync(); await cache.CurrentAsync(db, default); });
+            var reread = await TimeAsync(runs, async () => { await using var db = await contexts.CreateDbContextAsync(); await RetentionTombstones.IndexAfterAsync(db, -1, default); });
+            Row("timeline, event", "tombstone index from the cache (asks for newer ones)", cached, "every tombstone read again", reread);
+        }
+
         await app.StopAsync();
         return 0;
+    }
+
+    /// <summary>Purges the ledger under a default policy of <paramref name="days"/>, proposed and confirmed by two bench admins, before anything is timed.</summary>
+    private static async Task EnforceAsync(IServiceProvider services, int days)
+    {
+        var retention = services.GetRequiredService<RetentionService>();
+        var proposal = await retention.ProposePolicyAsync(new ActorRef("bench-a@example.com", ActorKinds.User), RetentionScope.Default, days, default);
+        if (proposal.Id is null) throw new InvalidOperationException($"the bench's policy was refused: {proposal}");
+        await retention.ConfirmAsync(new ActorRef("bench-b@example.com", ActorKinds.User), proposal.Id, default);
+        var purges = await services.GetRequiredService<RetentionEnforcer>().RunOnceAsync(default);
+        Console.WriteLine($"enforced a {days}-day default policy: {purges.Sum(p => p.Purged):N0} contents purged under {purges.Sum(p => p.Tombstones.Count)} tombstones");
+    }
+
+    private static async Task<List<long>> PurgedSequencesAsync(string database)
+    {
+        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sequence FROM ledger_entries e WHERE NOT EXISTS (SELECT 1 FROM ledger_contents c WHERE c.sequence = e.sequence) LIMIT 10000";
+        var sequences = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) sequences.Add(reader.GetInt64(0));
+        return sequences;
+    }
+
+    private static async Task<string> OldestPurgedAsync(string database)
+    {
+        await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MAX(occurred_at) FROM ledger_entries e WHERE NOT EXISTS (SELECT 1 FROM ledger_contents c WHERE c.sequence = e.sequence)";
+        var latest = DateTime.SpecifyKind(DateTime.Parse((string)(await command.ExecuteScalarAsync())!, CultureInfo.InvariantCulture), DateTimeKind.Utc);
+        return latest.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
     }
 
     private static EventQuery Parse(string query)

@@ -11,18 +11,16 @@ public sealed class RetentionDryRun(RetentionService retention, RetentionCandida
         var now = time.GetUtcNow().UtcDateTime;
         var lines = new List<DryRunLine>();
         foreach (var policy in state.Policies.OrderByDescending(p => p.Scope.Specificity).ThenBy(p => p.Id, StringComparer.Ordinal))
-            lines.Add(await CountAsync($"{policy.Scope}: {policy.Days} days", policy.Id,
-                after => candidates.NextAsync(state, policy, now, after, int.MaxValue, cancellationToken)));
+        {
+            var (purge, held) = await candidates.CountAsync(state, policy, now, cancellationToken);
+            lines.Add(new DryRunLine(policy.Id, $"{policy.Scope}: {policy.Days} days", purge, held));
+        }
         foreach (var erasure in state.Erasures.OrderBy(e => e.Id, StringComparer.Ordinal))
-            lines.Add(await CountAsync($"erasure of {erasure.Subject} ({erasure.Reference})", erasure.Id,
-                after => candidates.NextAsync(state, erasure, after, int.MaxValue, cancellationToken)));
+        {
+            var (purge, held) = await candidates.CountAsync(state, erasure, cancellationToken);
+            lines.Add(new DryRunLine(erasure.Id, $"erasure of {erasure.Subject} ({erasure.Reference})", purge, held));
+        }
         return lines;
-    }
-
-    private static async Task<DryRunLine> CountAsync(string what, string id, Func<long, Task<CandidateBatch>> next)
-    {
-        var batch = await next(-1);
-        return new DryRunLine(id, what, batch.Purge.Count, batch.Held);
     }
 }
 

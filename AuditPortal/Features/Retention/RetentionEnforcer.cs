@@ -12,9 +12,10 @@ namespace AuditPortal.Features.Retention;
 /// erasure request names, unless a legal hold keeps them; envelopes stay. Each batch is one
 /// <c>retention.applied</c> tombstone appended through the writer, and the rows are deleted inside
 /// that append's transaction: both commit or neither does, and the append lock (a database lock on
-/// every provider) serialises instances. A batch whose rows another instance purged first deletes
-/// fewer rows than it names, so it rolls back and this run moves on. Bounded batches let client
-/// appends take turns with it.
+/// every provider) serialises instances. Under that lock <see cref="RetentionAppendRule"/> refuses a
+/// tombstone whose purge is no longer valid (another instance purged part of the batch first, or the
+/// retention state changed since the pass read it), that tombstone alone, and the pass starts again
+/// from the new state. Bounded batches let client appends take turns with it.
 /// </summary>
 public sealed partial class RetentionEnforcer(
     RetentionService retention,
@@ -29,8 +30,9 @@ public sealed partial class RetentionEnforcer(
     public async Task<IReadOnlyList<RetentionPurge>> RunOnceAsync(CancellationToken cancellationToken)
     {
         var purges = new List<RetentionPurge>();
-        // A hold placed, or a policy change confirmed, while the pass runs takes effect at once: the
-        // batch that finds it rolls back and the pass starts again from the new state.
+        // A hold placed, or a policy change confirmed, while the pass runs takes effect at once, and a
+        // batch another instance purged first is not purged twice: the writer refuses that batch's
+        // tombstone and the pass starts again from the new state.
         for (var attempt = 0; attempt < MaxRestarts; attempt++)
         {
             var (state, logSize) = await retention.StateAtAsync(cancellationToken);
@@ -44,7 +46,7 @@ public sealed partial class RetentionEnforcer(
 
     private const int MaxRestarts = 3;
 
-    /// <summary>A pass under the state read at <paramref name="logSize"/>; stops at the first batch that finds the state changed since.</summary>
+    /// <summary>A pass under the state read at <paramref name="logSize"/>; stops at the first batch the writer refuses because the state (or what is purged) changed since.</summary>
     internal async Task<(IReadOnlyList<RetentionPurge> Purges, bool StateChanged)> RunAsync(RetentionState state, long logSize, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -81,31 +83,22 @@ public sealed partial class RetentionEnforcer(
             if (batch.Purge.Count > 0)
             {
                 var id = $"{RetentionLedger.AppliedType}-{Guid.CreateVersion7()}";
-                try
+                var outcome = await recorder.TryRecordAsync(new PortalEvent(RetentionLedger.AppliedType, PortalAccount.Recorder, attributes(batch.Purge))
                 {
-                    await recorder.RecordAsync(new PortalEvent(RetentionLedger.AppliedType, PortalAccount.Recorder, attributes(batch.Purge))
-                    {
-                        EventId = id,
-                        SubmittedBy = PortalAccount.Recorder,
-                        Project = async (db, ct) =>
-                        {
-                            // Under the append lock: nothing can change the state between this check and the commit.
-                            if (await RetentionService.ChangedSinceAsync(db, logSize, ct)) throw new RetentionChangedException();
-                            await DeleteContentsAsync(db, batch.Purge, ct);
-                        },
-                    }, cancellationToken);
-                    purged += batch.Purge.Count;
-                    tombstones.Add(id);
-                }
-                catch (LedgerUnavailableException e) when (e.InnerException is PurgedElsewhereException)
+                    EventId = id,
+                    SubmittedBy = PortalAccount.Recorder,
+                    // RetentionAppendRule refuses the tombstone, alone, when the purge is no longer valid.
+                    Purge = new PurgeClaim(batch.Purge, logSize),
+                    Project = (db, ct) => DeleteContentsAsync(db, batch.Purge, ct),
+                }, cancellationToken);
+                if (outcome is Rejected refused)
                 {
-                    LogPurgedElsewhere(logger, authority, batch.Purge[0]);
-                }
-                catch (LedgerUnavailableException e) when (e.InnerException is RetentionChangedException)
-                {
+                    LogBatchRefused(logger, authority, batch.Purge[0], string.Join("; ", refused.Conflicts.ToDictionary().Values.SelectMany(m => m)));
                     changed = true;
                     break;
                 }
+                purged += batch.Purge.Count;
+                tombstones.Add(id);
             }
             if (batch.Done) break;
             after = batch.Position;
@@ -118,14 +111,10 @@ public sealed partial class RetentionEnforcer(
     {
         var list = sequences.ToList();
         var deleted = await db.Contents.Where(c => list.Contains(c.Sequence)).ExecuteDeleteAsync(cancellationToken);
-        if (deleted != list.Count) throw new PurgedElsewhereException();
+        // RetentionAppendRule found every row stored, in this transaction under the append lock; a
+        // tombstone must never name more than it deleted, so anything else stops the transaction.
+        if (deleted != list.Count) throw new InvalidOperationException($"A retention batch deleted {deleted} of the {list.Count} content rows it names.");
     }
-
-    /// <summary>A hold, policy or erasure step was recorded after the pass read the state: the batch must not go ahead under the old one.</summary>
-    private sealed class RetentionChangedException() : Exception("The retention state changed during the pass.");
-
-    /// <summary>Some rows of the batch were gone when its transaction ran: another instance purged them first.</summary>
-    private sealed class PurgedElsewhereException() : Exception("Another instance purged part of this batch first.");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention purged the content of {Count} events under {Authority}; legal holds kept {Held}")]
     private static partial void LogPurged(ILogger logger, long count, string authority, long held);
@@ -133,8 +122,8 @@ public sealed partial class RetentionEnforcer(
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention changed while enforcement ran (a hold, policy or erasure step); the pass starts again from the new state")]
     private static partial void LogRestarted(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "A retention batch under {Authority} from sequence {First} was purged by another instance first")]
-    private static partial void LogPurgedElsewhere(ILogger logger, string authority, long first);
+    [LoggerMessage(Level = LogLevel.Information, Message = "A retention batch under {Authority} from sequence {First} was refused ({Reason}); the pass starts again from the new state")]
+    private static partial void LogBatchRefused(ILogger logger, string authority, long first, string reason);
 }
 
 /// <param name="Tombstones">The event ids of the tombstones this pass appended.</param>

@@ -11,6 +11,9 @@ public sealed record IncomingEvent(EventDraft Draft, PromptReference? Prompt, st
     /// transaction, once the event is accepted; a resend that is answered as a duplicate does not run it.
     /// </summary>
     public Func<LedgerDbContext, CancellationToken, Task>? Project { get; init; }
+
+    /// <summary>For a retention tombstone: what it purges, so the retention rule can refuse a purge that is no longer valid.</summary>
+    public PurgeClaim? Purge { get; init; }
 }
 
 /// <summary>The prompt version an event creates, decides on, publishes or used.</summary>

@@ -31,6 +31,9 @@ public sealed partial class LedgerWriter(
     private readonly Channel<AppendRequest> _queue = Channel.CreateBounded<AppendRequest>(
         new BoundedChannelOptions(512) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
+    /// <summary>Requests waiting for the next group commit (tests use it to line requests up in one group).</summary>
+    internal int Queued => _queue.Reader.Count;
+
     public async Task<AppendOutcome> AppendAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
     {
         // Rendering happens here, on the caller's thread, so the single writer only fills in positions.

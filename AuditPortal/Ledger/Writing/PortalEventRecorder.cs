@@ -15,6 +15,13 @@ public sealed class PortalEventRecorder(LedgerWriter writer, TimeProvider time)
 
     public async Task RecordAsync(PortalEvent portalEvent, CancellationToken cancellationToken)
     {
+        var outcome = await TryRecordAsync(portalEvent, cancellationToken);
+        if (outcome is not Appended) throw new InvalidOperationException($"The ledger refused the portal's own {portalEvent.Type} event: {outcome}.");
+    }
+
+    /// <summary>Appends the event and says whether the writer's rules accepted it, for a caller that expects a refusal (a stale retention purge).</summary>
+    public Task<AppendOutcome> TryRecordAsync(PortalEvent portalEvent, CancellationToken cancellationToken)
+    {
         var (type, actor, attributes) = portalEvent;
         var draft = new EventDraft
         {
@@ -26,8 +33,7 @@ public sealed class PortalEventRecorder(LedgerWriter writer, TimeProvider time)
             Fields = new Dictionary<string, JsonNode> { ["attributes"] = attributes },
             Content = CanonicalJson.Serialize(new JsonObject()),
         };
-        var outcome = await writer.AppendAsync([new IncomingEvent(draft, null, type) { Project = portalEvent.Project }], cancellationToken);
-        if (outcome is not Appended) throw new InvalidOperationException($"The ledger refused the portal's own {type} event: {outcome}.");
+        return writer.AppendAsync([new IncomingEvent(draft, null, type) { Project = portalEvent.Project, Purge = portalEvent.Purge }], cancellationToken);
     }
 }
 
@@ -41,4 +47,6 @@ public sealed record PortalEvent(string Type, ActorRef Actor, JsonObject Attribu
     public ActorRef? SubmittedBy { get; init; }
     public DateTime? OccurredAtUtc { get; init; }
     public Func<LedgerDbContext, CancellationToken, Task>? Project { get; init; }
+    /// <summary>For a retention tombstone, what it purges (see <see cref="IncomingEvent.Purge"/>).</summary>
+    public PurgeClaim? Purge { get; init; }
 }
