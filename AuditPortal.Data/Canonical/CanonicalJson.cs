@@ -31,6 +31,21 @@ public static class CanonicalJson
         }
     }
 
+    /// <summary>Canonical bytes of a value that writes itself (an event's content, without a JsonNode tree).</summary>
+    public static byte[] Serialize(ICanonicalWritable value)
+    {
+        var buffer = ScratchBuffer.Take();
+        try
+        {
+            value.WriteCanonical(buffer);
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            ScratchBuffer.Give(buffer);
+        }
+    }
+
     public static void Write(JsonNode? node, IBufferWriter<byte> output)
     {
         switch (node)
@@ -113,7 +128,8 @@ public static class CanonicalJson
         catch (ArgumentException) { return Convert.ToString(value.GetValue<object>(), CultureInfo.InvariantCulture) ?? "?"; }
     }
 
-    private static void WriteInteger(long value, IBufferWriter<byte> output)
+    /// <summary>An integer within ±(2^53 − 1), as JCS writes it.</summary>
+    public static void WriteInteger(long value, IBufferWriter<byte> output)
     {
         if (value is > MaxSafeInteger or < -MaxSafeInteger)
             throw new CanonicalJsonException($"Integer {value} is outside ±(2^53 − 1).");
@@ -192,6 +208,16 @@ public static class CanonicalJson
         for (var i = 0; i < ascii.Length; i++) span[i] = (byte)ascii[i];
         output.Advance(ascii.Length);
     }
+}
+
+/// <summary>
+/// A value that writes its own canonical JSON, for data whose shape is known, so that it need not be
+/// built as a JsonNode tree first. It must write exactly what <see cref="CanonicalJson.Write"/> writes
+/// for the equivalent tree: keys sorted by UTF-16 code units, the same string, integer and literal forms.
+/// </summary>
+public interface ICanonicalWritable
+{
+    void WriteCanonical(IBufferWriter<byte> output);
 }
 
 /// <summary>

@@ -11,7 +11,15 @@ namespace AuditPortal.Data.Canonical;
 public static class CanonicalNumber
 {
     /// <summary>Returns the canonical node, or null with a reason when the number cannot be represented.</summary>
-    public static JsonNode? FromLiteral(string literal, out string? error)
+    public static JsonNode? FromLiteral(string literal, out string? error) => FromLiteralValue(literal, out error) switch
+    {
+        long integer => JsonValue.Create(integer),
+        string text => JsonValue.Create(text),
+        _ => null,
+    };
+
+    /// <summary>As <see cref="FromLiteral"/>, without a node: a boxed <see cref="long"/> or the decimal string, or null with a reason.</summary>
+    public static object? FromLiteralValue(string literal, out string? error)
     {
         error = null;
         if (long.TryParse(literal, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
@@ -21,7 +29,7 @@ public static class CanonicalNumber
                 error = $"integer {literal} is outside ±(2^53 − 1)";
                 return null;
             }
-            return JsonValue.Create(integer);
+            return integer;
         }
         if (!double.TryParse(literal, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
         {
@@ -35,13 +43,13 @@ public static class CanonicalNumber
             return null;
         }
         if (d == Math.Floor(d) && Math.Abs(d) <= CanonicalJson.MaxSafeInteger)
-            return JsonValue.Create((long)d);
+            return (long)d;
         if (d == Math.Floor(d))
         {
             error = $"integer {literal} is outside ±(2^53 − 1)";
             return null;
         }
-        return JsonValue.Create(d.ToString("R", CultureInfo.InvariantCulture));
+        return d.ToString("R", CultureInfo.InvariantCulture);
     }
 
     /// <summary>True when every digit before the exponent is 0, so that the literal really means zero.</summary>

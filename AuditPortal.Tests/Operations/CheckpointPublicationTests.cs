@@ -3,6 +3,7 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Providers;
 using AuditPortal.Ledger;
 using AuditPortal.Ledger.Checkpoints;
+using AuditPortal.Ledger.Writing;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -78,11 +79,12 @@ public abstract class CheckpointPublicationTests(LedgerProvider provider)
         Assert.True(anchoredWhenStored, "the checkpoint row was stored before its anchor file existed");
     }
 
-    private static CheckpointPublisher NewPublisher(PortalFactory portal, IDbContextFactory<LedgerDbContext> factory) => new(
+    protected static CheckpointPublisher NewPublisher(PortalFactory portal, IDbContextFactory<LedgerDbContext> factory, AppendGate? gate = null) => new(
         factory,
         portal.Services.GetRequiredService<SigningKeyHolder>(),
         portal.Services.GetRequiredService<LedgerLocation>(),
         new AnchoringStatus(),
+        gate ?? new AppendGate(),
         TimeProvider.System,
         NullLogger<CheckpointPublisher>.Instance);
 
@@ -110,7 +112,7 @@ public abstract class CheckpointPublicationTests(LedgerProvider provider)
 
     /// <summary>The real provider contexts on the test ledger, with one extra interceptor.</summary>
     /// <summary>Contexts of another instance: options of their own, built from the connection string alone.</summary>
-    private sealed class SeparateFactory(TestLedger ledger) : IDbContextFactory<LedgerDbContext>
+    protected sealed class SeparateFactory(TestLedger ledger) : IDbContextFactory<LedgerDbContext>
     {
         private readonly Func<LedgerDbContext> _open = LedgerDatabase.Factory(ledger.Provider, ledger.ConnectionString);
 
@@ -134,7 +136,36 @@ public abstract class CheckpointPublicationTests(LedgerProvider provider)
 }
 
 [Collection("sqlite")]
-public sealed class SqliteCheckpointPublicationTests() : CheckpointPublicationTests(LedgerProvider.Sqlite);
+public sealed class SqliteCheckpointPublicationTests() : CheckpointPublicationTests(LedgerProvider.Sqlite)
+{
+    /// <summary>
+    /// SQLite has one write lock: the checkpoint row is stored in a turn between two group commits
+    /// (<see cref="AppendGate"/>), never into the writer's path, where SQLite's busy handler would make
+    /// the writer sleep with its turn held.
+    /// </summary>
+    [Fact]
+    public async Task TheRowIsStoredInATurnBetweenGroupCommits()
+    {
+        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var portal = new PortalFactory(ledger, TimeSpan.FromHours(1));
+        var ingest = await portal.ClientWithKeyAsync("publisher-bot", "ingest");
+        await Events.PostAsync(ingest, Events.LlmCall("turn-" + Guid.NewGuid().ToString("N")));
+        var size = await ledger.ScalarAsync("SELECT MAX(tree_size) FROM ledger_seals");
+        var gate = new AppendGate();
+        var publisher = NewPublisher(portal, new SeparateFactory(ledger), gate);
+
+        Task<long> publishing;
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+            publishing = publisher.PublishAsync(CancellationToken.None);
+            await Task.WhenAny(publishing, Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken));
+            Assert.False(publishing.IsCompleted, "the checkpoint was stored while another append held its turn");
+            Assert.Equal(0, await ledger.ScalarAsync($"SELECT COUNT(*) FROM checkpoints WHERE tree_size = {size}"));
+        }
+        Assert.Equal(size, await publishing);
+        Assert.Equal(1, await ledger.ScalarAsync($"SELECT COUNT(*) FROM checkpoints WHERE tree_size = {size}"));
+    }
+}
 
 [Collection("postgres")]
 public sealed class PostgresCheckpointPublicationTests() : CheckpointPublicationTests(LedgerProvider.Postgres);

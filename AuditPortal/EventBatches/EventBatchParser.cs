@@ -128,7 +128,7 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
         if (e.FlatMap("attributes", maxProperties: 64, maxKeyLength: 128, maxValueLength: 4096) is { } attributes)
             fields["attributes"] = attributes;
 
-        var content = new JsonObject();
+        var content = new EventContent();
         PromptReference? prompt = null;
         switch (type)
         {
@@ -140,14 +140,14 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
                 break;
             case EventTypes.PromptApproved or EventTypes.PromptRejected or EventTypes.PromptPublished:
                 prompt = PromptRef(e, fields, required: true);
-                if (e.String("comment", required: false, 4096, multiline: true) is { } comment) content["comment"] = comment;
+                if (e.String("comment", required: false, 4096, multiline: true) is { } comment) content.Add("comment", comment);
                 break;
         }
 
         if (id is null || type is null || occurredAt is null || actor is null) return null;
         // Personal data and secrets leave the content before it is committed; the envelope says what was found.
-        var redactions = redactor.Redact(content);
-        if (redactions.Count > 0) fields["redactions"] = new JsonObject(redactions.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value)));
+        if (content.Redact(redactor) is { } redactions)
+            fields["redactions"] = new JsonObject(redactions.Select(r => KeyValuePair.Create(r.Key, (JsonNode?)r.Value)));
         var draft = new EventDraft
         {
             EventId = id,
@@ -192,7 +192,7 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
         return id is null || kind is null ? null : new ActorRef(id, kind, displayName);
     }
 
-    private static PromptReference? LlmCall(JsonObjectReader e, Dictionary<string, JsonNode> fields, JsonObject content)
+    private static PromptReference? LlmCall(JsonObjectReader e, Dictionary<string, JsonNode> fields, EventContent content)
     {
         AddString(e, fields, "model", FieldLimits.Name, required: true);
         AddString(e, fields, "provider", 64, required: true);
@@ -209,31 +209,32 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
         }
         var prompt = PromptRef(e, fields, required: false);
 
-        if (Messages(e, "input", required: true, minItems: 1) is { } inputMessages) content["input"] = inputMessages;
-        if (Messages(e, "output", required: true, minItems: 0) is { } outputMessages) content["output"] = outputMessages;
-        if (e.FlatMap("parameters", maxProperties: 64, maxKeyLength: 128, maxValueLength: 4096) is { } parameters) content["parameters"] = parameters;
-        if (e.String("error", required: false, 65_536, multiline: true) is { } error) content["error"] = error;
+        if (Messages(e, "input", required: true, minItems: 1) is { } inputMessages) content.Add("input", inputMessages);
+        if (Messages(e, "output", required: true, minItems: 0) is { } outputMessages) content.Add("output", outputMessages);
+        if (e.FlatMembers("parameters", maxProperties: 64, maxKeyLength: 128, maxValueLength: 4096) is { } parameters) content.Add("parameters", parameters);
+        if (e.String("error", required: false, 65_536, multiline: true) is { } error) content.Add("error", error);
         return prompt;
     }
 
-    private static JsonArray? Messages(JsonObjectReader e, string name, bool required, int minItems)
+    private static List<ContentMessage>? Messages(JsonObjectReader e, string name, bool required, int minItems)
     {
         var items = e.ArrayOfObjects(name, required, minItems, maxItems: 10_000);
         if (items is null) return null;
-        var messages = new JsonArray();
+        var messages = new List<ContentMessage>(items.Count);
         foreach (var item in items)
         {
             item.RejectUnknown(MessageFields);
-            var message = new JsonObject();
-            if (item.OneOf("role", required: true, Roles) is { } role) message["role"] = role;
-            if (item.String("content", required: true, MaxTextLength, multiline: true) is { } text) message["content"] = text;
-            if (item.String("name", required: false, 256) is { } author) message["name"] = author;
-            messages.Add(message);
+            messages.Add(new ContentMessage
+            {
+                Role = item.OneOf("role", required: true, Roles),
+                Content = item.String("content", required: true, MaxTextLength, multiline: true),
+                Name = item.String("name", required: false, 256),
+            });
         }
         return messages;
     }
 
-    private static PromptReference? PromptCreated(JsonObjectReader e, Dictionary<string, JsonNode> fields, JsonObject content)
+    private static PromptReference? PromptCreated(JsonObjectReader e, Dictionary<string, JsonNode> fields, EventContent content)
     {
         if (e.Object("prompt", required: true) is not { } prompt) return null;
         prompt.RejectUnknown(PromptCreatedFields);
@@ -242,8 +243,8 @@ public sealed class EventBatchParser(TimeProvider time, ContentRedactor redactor
         var parent = prompt.Integer("parentVersion", required: false, 1, 1_000_000);
         if (parent is not null && version is not null && parent >= version)
             prompt.Errors.Add(prompt.At("parentVersion"), "must be an earlier version than version");
-        if (prompt.String("template", required: true, MaxTextLength, multiline: true) is { } template) content["template"] = template;
-        if (prompt.String("changeNote", required: false, 4096, multiline: true) is { } note) content["changeNote"] = note;
+        if (prompt.String("template", required: true, MaxTextLength, multiline: true) is { } template) content.Add("template", template);
+        if (prompt.String("changeNote", required: false, 4096, multiline: true) is { } note) content.Add("changeNote", note);
         if (name is null || version is null) return null;
 
         var node = new JsonObject { ["name"] = name, ["version"] = version.Value };

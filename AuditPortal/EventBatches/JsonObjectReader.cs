@@ -132,12 +132,33 @@ public readonly struct JsonObjectReader(JsonElement element, string path, FieldE
         return items;
     }
 
-    /// <summary>A flat object of string, number and boolean values (attributes, parameters), in canonical form.</summary>
+    /// <summary>A flat object of string, number and boolean values (attributes), in canonical form.</summary>
     public JsonObject? FlatMap(string name, int maxProperties, int maxKeyLength, int maxValueLength)
+    {
+        if (FlatMembers(name, maxProperties, maxKeyLength, maxValueLength) is not { } members) return null;
+        var result = new JsonObject();
+        foreach (var (key, value) in members)
+        {
+            result[key] = value switch
+            {
+                string text => JsonValue.Create(text),
+                long integer => JsonValue.Create(integer),
+                _ => JsonValue.Create((bool)value),
+            };
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The members of a flat object as <see cref="FlatMap"/> validates them, without a node per value:
+    /// each value a string (decimals included, as <see cref="CanonicalNumber"/> carries them), a boxed
+    /// <see cref="long"/> or a boxed <see cref="bool"/>. Keys are unique and in the order sent.
+    /// </summary>
+    public List<KeyValuePair<string, object>>? FlatMembers(string name, int maxProperties, int maxKeyLength, int maxValueLength)
     {
         if (!Present(name, required: false, out var value)) return null;
         if (value.ValueKind != JsonValueKind.Object) { Errors.Add(At(name), "must be an object of string, number or boolean values"); return null; }
-        var result = new JsonObject();
+        var result = new List<KeyValuePair<string, object>>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var count = 0;
         foreach (var property in value.EnumerateObject())
@@ -159,16 +180,16 @@ public readonly struct JsonObjectReader(JsonElement element, string path, FieldE
             {
                 case JsonValueKind.String:
                     if (ReadString(property.Value, maxValueLength, multiline: true, out var s) is { } invalid) Errors.Add(path, invalid);
-                    else result[key] = s;
+                    else result.Add(KeyValuePair.Create(key, (object)s!));
                     break;
                 case JsonValueKind.True:
                 case JsonValueKind.False:
-                    result[key] = property.Value.GetBoolean();
+                    result.Add(KeyValuePair.Create(key, (object)property.Value.GetBoolean()));
                     break;
                 case JsonValueKind.Number:
-                    var number = CanonicalNumber.FromLiteral(property.Value.GetRawText(), out var error);
+                    var number = CanonicalNumber.FromLiteralValue(property.Value.GetRawText(), out var error);
                     if (number is null) Errors.Add(path, error!);
-                    else result[key] = number;
+                    else result.Add(KeyValuePair.Create(key, number));
                     break;
                 default:
                     Errors.Add(path, "must be a string, number or boolean (nested values and null are not allowed)");

@@ -4,6 +4,7 @@ using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Ledger.Providers;
 using AuditPortal.Data.Signing;
+using AuditPortal.Ledger.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Ledger.Checkpoints;
@@ -24,6 +25,7 @@ public sealed partial class CheckpointPublisher(
     SigningKeyHolder keys,
     LedgerLocation location,
     AnchoringStatus anchoring,
+    AppendGate appendGate,
     TimeProvider time,
     ILogger<CheckpointPublisher> logger)
 {
@@ -77,7 +79,7 @@ public sealed partial class CheckpointPublisher(
         });
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await StoreAsync(db, cancellationToken);
         }
         catch (DbUpdateException e) when (e.InnerException is DbException inner && UniqueKeyViolation.Is(inner))
         {
@@ -88,6 +90,23 @@ public sealed partial class CheckpointPublisher(
         if (anchored) _anchoredThrough = head.TreeSize;
         LogPublished(logger, head.TreeSize);
         return head.TreeSize;
+    }
+
+    /// <summary>
+    /// Stores the row. On SQLite it takes a turn between two group commits (<see cref="AppendGate"/>), as the
+    /// search indexer and the WAL checkpoint do: SQLite has one write lock, and a checkpoint that took it
+    /// while the writer was between turns sent the writer's next BEGIN IMMEDIATE into SQLite's busy
+    /// handler, which sleeps 1, 2, 5, 10 … ms, with the writer's turn held, before it tries again.
+    /// </summary>
+    private async Task StoreAsync(LedgerDbContext db, CancellationToken cancellationToken)
+    {
+        if (location.Provider != LedgerProvider.Sqlite)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+        using (await appendGate.EnterAsync(cancellationToken))
+            await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>

@@ -1,9 +1,11 @@
 namespace AuditPortal.Ledger.Writing;
 
 /// <summary>
-/// Turns between this instance's appends and the SQLite log restart: the writer holds the gate for
-/// each group commit and the checkpoint service between two of them. SQLite's busy handler is not
-/// fair, so without it a writer that never pauses starves the restart and the log grows without end.
+/// Turns at SQLite's one write lock among this instance's writers: the writer holds the gate for each
+/// group commit (and takes its group only once the turn has begun), and the WAL checkpoint, the search
+/// indexer and the checkpoint publisher write between two of them. SQLite's busy handler is not fair,
+/// and it sleeps (1, 2, 5, 10 … ms) before each retry: without turns a writer that never pauses starves
+/// the log restart, and a write squeezed in between two group commits makes the writer sleep.
 /// Waiters are served in order (SemaphoreSlim queues asynchronous waiters first in, first out).
 /// </summary>
 public sealed class AppendGate

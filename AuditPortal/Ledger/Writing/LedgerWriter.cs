@@ -56,6 +56,11 @@ public sealed partial class LedgerWriter(
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
+            // The group is taken after the turn begins, not before: requests that arrived while the
+            // search indexer or the WAL checkpoint had the turn join this transaction instead of waiting
+            // for the next one, so under load each commit, fsync and seal covers more events. Deliberately
+            // no cancellation: a group that has its turn runs to commit or rollback.
+            using var turn = await gate.EnterAsync(CancellationToken.None);
             var group = new List<AppendRequest>();
             var events = 0;
             while (events < MaxEventsPerTransaction && reader.TryRead(out var request))
@@ -67,6 +72,7 @@ public sealed partial class LedgerWriter(
         }
     }
 
+    /// <summary>Commits the group, or on failure each request alone; the caller holds the append turn for all of it.</summary>
     private async Task CommitGroupAsync(List<AppendRequest> group)
     {
         try
@@ -98,7 +104,6 @@ public sealed partial class LedgerWriter(
     {
         // Deliberately no cancellation: a transaction that has begun runs to commit or rollback.
         var ct = CancellationToken.None;
-        using var turn = await gate.EnterAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var results = new List<ApplyResult>(group.Count);
         var batch = await appender.AppendAsync(db, async batch =>
