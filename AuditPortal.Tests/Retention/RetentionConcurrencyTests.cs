@@ -40,8 +40,9 @@ public sealed class RetentionConcurrencyTests
         var writer = second.Services.GetRequiredService<LedgerWriter>();
         var gate = second.Services.GetRequiredService<AppendGate>();
 
-        // The second instance's writer takes a first request and waits for its turn; meanwhile that
-        // instance's enforcer picks the batch and a client sends calls, which queue as the next group.
+        // The second instance's writer has a first request and waits for its turn; meanwhile that
+        // instance's enforcer picks the batch and a client sends calls, which queue behind it: the
+        // writer takes all three as one group once it has the turn.
         var turn = await gate.EnterAsync(Ct);
         Task blocker;
         Task<IReadOnlyList<RetentionPurge>> enforcing, winning;
@@ -50,11 +51,11 @@ public sealed class RetentionConcurrencyTests
         {
             blocker = second.Services.GetRequiredService<AccessRecorder>()
                 .RecordAsync(Ada, "events.query", new Dictionary<string, string> { ["via"] = "test" }, Ct);
-            await WaitUntilAsync(() => writer.Queued == 0);
-            enforcing = second.Services.GetRequiredService<RetentionEnforcer>().RunOnceAsync(Ct);
             await WaitUntilAsync(() => writer.Queued == 1);
-            ingesting = Events.PostAsync(ingest, [.. Enumerable.Range(0, 5).Select(i => Events.LlmCall($"fresh-{i}"))]);
+            enforcing = second.Services.GetRequiredService<RetentionEnforcer>().RunOnceAsync(Ct);
             await WaitUntilAsync(() => writer.Queued == 2);
+            ingesting = Events.PostAsync(ingest, [.. Enumerable.Range(0, 5).Select(i => Events.LlmCall($"fresh-{i}"))]);
+            await WaitUntilAsync(() => writer.Queued == 3);
             // The first instance purges that batch before the second's tombstone and the calls commit together.
             winning = first.Services.GetRequiredService<RetentionEnforcer>().RunOnceAsync(Ct);
             await winning;
