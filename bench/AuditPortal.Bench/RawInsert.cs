@@ -9,8 +9,12 @@ using Npgsql;
 
 namespace AuditPortal.Bench;
 
-/// <summary>The average stored sizes of the rows the portal wrote, read back from its database.</summary>
-public sealed record RowShape(int EventIdChars, int SearchTextChars, int EnvelopeBytes, int ContentBytes, long Entries)
+/// <summary>
+/// The average stored sizes of the rows the portal wrote, read back from its database, and their search
+/// texts themselves: what a text index costs depends on the text (random letters make nearly every
+/// trigram new, ids and names repeat them), so the baseline indexes exactly what the portal indexed.
+/// </summary>
+public sealed record RowShape(int EventIdChars, int SearchTextChars, int EnvelopeBytes, int ContentBytes, long Entries, IReadOnlyList<string> SearchTexts)
 {
     public static async Task<RowShape> ReadAsync(BenchProvider provider, string connectionString)
     {
@@ -21,10 +25,20 @@ public sealed record RowShape(int EventIdChars, int SearchTextChars, int Envelop
             SELECT avg(length(e.event_id)), avg(length(e.search_text)), avg(length(e.envelope)), avg(length(c.content)), count(*)
             FROM ledger_entries e JOIN ledger_contents c ON c.sequence = e.sequence WHERE e.type = 'llm.call'
             """;
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        int Avg(int i) => (int)Math.Round(Convert.ToDouble(reader.GetValue(i), CultureInfo.InvariantCulture));
-        return new RowShape(Avg(0), Avg(1), Avg(2), Avg(3), Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture));
+        int eventIdChars, searchTextChars, envelopeBytes, contentBytes;
+        long entries;
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            await reader.ReadAsync();
+            int Avg(int i) => (int)Math.Round(Convert.ToDouble(reader.GetValue(i), CultureInfo.InvariantCulture));
+            (eventIdChars, searchTextChars, envelopeBytes, contentBytes) = (Avg(0), Avg(1), Avg(2), Avg(3));
+            entries = Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture);
+        }
+        var searchTexts = new List<string>();
+        command.CommandText = "SELECT search_text FROM ledger_entries WHERE type = 'llm.call' ORDER BY sequence";
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) searchTexts.Add(reader.GetString(0));
+        return new RowShape(eventIdChars, searchTextChars, envelopeBytes, contentBytes, entries, searchTexts);
     }
 
     public static DbConnection Open(BenchProvider provider, string connectionString) => provider == BenchProvider.Sqlite
@@ -186,7 +200,7 @@ public static class RawInsert
 
     /// <summary>
     /// Rows like the portal's: the indexed columns vary as the bench's events do (times restart with
-    /// each chunk, as EventFactory's do); the blobs are random (incompressible).
+    /// each chunk, as EventFactory's do); the search texts are the portal's own; the blobs are random (incompressible).
     /// </summary>
     private static Row[] Build(RowShape shape, IReadOnlyList<int> chunks)
     {
@@ -210,7 +224,7 @@ public static class RawInsert
                 Application: applications[indexInChunk[i] % applications.Length],
                 Model: model,
                 Provider: provider,
-                SearchText: RandomText(random, shape.SearchTextChars),
+                SearchText: shape.SearchTexts[i % shape.SearchTexts.Count],
                 Envelope: RandomBytes(random, shape.EnvelopeBytes),
                 LeafHash: RandomBytes(random, 32),
                 Salt: RandomBytes(random, 32),
@@ -225,9 +239,6 @@ public static class RawInsert
         random.NextBytes(bytes);
         return bytes;
     }
-
-    private static string RandomText(Random random, int length) =>
-        string.Create(length, random, (span, r) => { for (var i = 0; i < span.Length; i++) span[i] = (char)('a' + r.Next(26)); });
 
     private sealed record Row(long Sequence, string EventId, DateTime OccurredAt, DateTime RecordedAt, string ActorId,
         string Application, string Model, string Provider, string SearchText, byte[] Envelope, byte[] LeafHash, byte[] Salt, byte[] Content)
