@@ -69,7 +69,7 @@ public sealed class SignInTests(DashboardFixture fixture)
         await page.WaitUntilInteractiveAsync();
 
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.Page.WaitForURLAsync(fixture.Oidc.Url + "/account/signed-out");
+        await PageAddress.ArriveAsync(page.Page, fixture.Oidc.Url + "/account/signed-out");
         await Assertions.Expect(page.Page.GetByRole(AriaRole.Heading, new() { Name = "You have signed out" })).ToBeVisibleAsync();
 
         // Both sessions are gone: the portal sends the browser to the provider, which asks who it is again
@@ -77,7 +77,7 @@ public sealed class SignInTests(DashboardFixture fixture)
         var cookies = await context.CookiesAsync();
         Assert.DoesNotContain(cookies, c => c.Name is PortalSessionCookie or "Idp.Session");
         await page.Page.GotoAsync(fixture.Oidc.Url + "/");
-        await page.Page.WaitForURLAsync(new Regex("^" + Regex.Escape(fixture.Idp.Url) + "/login"));
+        await PageAddress.ArriveAsync(page.Page, new Regex("^" + Regex.Escape(fixture.Idp.Url) + "/login"));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class SignInTests(DashboardFixture fixture)
         await Assertions.Expect(page.Page.GetByText("Development sign-in: anyone can sign in")).ToBeVisibleAsync();
 
         await page.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in as Ada Admin" }).ClickAsync();
-        await page.Page.WaitForURLAsync(fixture.Development.Url + "/integrity");
+        await PageAddress.ArriveAsync(page.Page, fixture.Development.Url + "/integrity");
         await page.WaitUntilInteractiveAsync();
         Assert.Equal("Admin", await page.TestId("user-roles").InnerTextAsync());
         await Assertions.Expect(page.Page.GetByText("Development sign-in: anyone can sign in")).ToBeVisibleAsync();

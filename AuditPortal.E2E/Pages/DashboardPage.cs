@@ -54,24 +54,10 @@ public sealed class DashboardPage
     public Task WaitForSnackbarsToCloseAsync() =>
         Assertions.Expect(Page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
 
-    /// <summary>
-    /// Waits until the page's address satisfies <paramref name="arrived"/>. Not Playwright's
-    /// WaitForURLAsync: when the address does not match yet it waits for a navigation event, and a
-    /// same-document navigation (Blazor's NavigateTo is a history.pushState) that lands between its
-    /// check and its wait is missed; under load a text search's URL was there and the wait still ran
-    /// out after 90 s. Polling the address has no such window.
-    /// </summary>
-    public async Task ArrivesAtAsync(Func<string, bool> arrived, string description)
-    {
-        var deadline = DateTime.UtcNow + Eventually.Patience;
-        while (!arrived(Page.Url))
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"The page did not arrive at {description}; it shows {Page.Url}");
-            await Task.Delay(100);
-        }
-    }
+    /// <summary>Waits until the page's address satisfies <paramref name="arrived"/> (<see cref="PageAddress"/>).</summary>
+    public Task ArrivesAtAsync(Func<string, bool> arrived, string description) => PageAddress.ArriveAsync(Page, arrived, description);
 
-    public Task ArrivesAtAsync(string url) => ArrivesAtAsync(address => address == url, url);
+    public Task ArrivesAtAsync(string url) => PageAddress.ArriveAsync(Page, url);
 
     public void AssertNoConsoleErrors() => Assert.True(_consoleErrors.Count == 0, $"{Page.Url}: " + string.Join("\n", _consoleErrors));
 

@@ -15,7 +15,8 @@ public static class DevelopmentSignIn
         var page = await context.NewPageAsync();
         await page.GotoAsync(portal.Url + "/account/signin");
         await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in as {person}" }).ClickAsync();
-        await page.WaitForURLAsync(portal.Url + "/");
+        await PageAddress.ArriveAsync(page, portal.Url + "/");
+        await page.WaitForLoadStateAsync(LoadState.Load);
         await page.CloseAsync();
     }
 }

@@ -11,9 +11,9 @@ public sealed class ProviderSignIn(IPage page, DashboardFixture fixture)
     public async Task SignInAsync(string login, string url)
     {
         await page.GotoAsync(url);
-        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(fixture.Idp.Url) + "/login"));
+        await PageAddress.ArriveAsync(page, new Regex("^" + Regex.Escape(fixture.Idp.Url) + "/login"));
         await page.GetByRole(AriaRole.Button, new() { Name = $"Log in as {login}" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("^" + Regex.Escape(fixture.Oidc.Url) + "/"));
+        await PageAddress.ArriveAsync(page, new Regex("^" + Regex.Escape(fixture.Oidc.Url) + "/"));
         // The session cookie came with the callback's redirect; the page's load is enough. Not "network
         // idle": a circuit that falls back from WebSockets to long polling under load never goes idle.
         await page.WaitForLoadStateAsync(LoadState.Load);
