@@ -16,12 +16,15 @@ public static class Eventually
 
     public static Task WaitUntilAsync(Func<bool> condition, string failure) => WaitUntilAsync(() => Task.FromResult(condition()), failure);
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string failure) => WaitUntilAsync(condition, () => failure);
+
+    /// <param name="failure">Said when the wait runs out, written then (so it can say what was seen last).</param>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string> failure)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"{failure} (waited {Patience.TotalSeconds:0} s)");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"{failure()} (waited {Patience.TotalSeconds:0} s)");
             await Task.Delay(Poll);
         }
     }

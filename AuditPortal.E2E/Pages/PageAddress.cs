@@ -12,15 +12,8 @@ namespace AuditPortal.E2E.Pages;
 /// </summary>
 public static class PageAddress
 {
-    public static async Task ArriveAsync(IPage page, Func<string, bool> arrived, string description)
-    {
-        var deadline = DateTime.UtcNow + Eventually.Patience;
-        while (!arrived(page.Url))
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"The page did not arrive at {description}; it shows {page.Url}");
-            await Task.Delay(100);
-        }
-    }
+    public static Task ArriveAsync(IPage page, Func<string, bool> arrived, string description) =>
+        Eventually.WaitUntilAsync(() => Task.FromResult(arrived(page.Url)), () => $"The page did not arrive at {description}; it shows {page.Url}");
 
     public static Task ArriveAsync(IPage page, string url) => ArriveAsync(page, address => address == url, url);
 
