@@ -10,7 +10,7 @@ namespace AuditPortal.E2E.Dashboard;
 /// </summary>
 public sealed class ApiKeysTests(DashboardFixture fixture)
 {
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task AnAdminCreatesAKeyCopiesItUsesItAndRevokesIt()
     {
         await using var context = await fixture.NewContextAsync();

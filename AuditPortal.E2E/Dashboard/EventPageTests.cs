@@ -19,7 +19,7 @@ public sealed class EventPageTests(DashboardFixture fixture) : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _tampered.DisposeAsync();
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task AReviewerSeesHostileContentAsTextWithAVerifiedInclusionBadge()
     {
         var sequence = await fixture.Development.IngestCallAsync("e2e-event-page", Question, Answer);
@@ -57,7 +57,7 @@ public sealed class EventPageTests(DashboardFixture fixture) : IAsyncLifetime
         page.AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task AnEnvelopeEditedInTheDatabaseFailsItsBadgeAndAnAdminsVerificationNamesIt()
     {
         var sequence = await _tampered.IngestCallAsync("e2e-tampered", "Is hail damage covered?", "Yes, under section 7.");

@@ -18,7 +18,7 @@ public sealed class EvidenceTests(DashboardFixture fixture)
 {
     private const string Mark = "mark.manager@example.com";
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task AManagerExportsAPromptVersionsCallsOfLastWeekAndThePackVerifiesWithTheRealKey()
     {
         var portal = fixture.Development;

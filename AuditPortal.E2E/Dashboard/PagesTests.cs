@@ -7,7 +7,7 @@ namespace AuditPortal.E2E.Dashboard;
 /// <summary>Every page: what it shows, axe with no critical or serious violation, no console error, a screenshot.</summary>
 public sealed class PagesTests(DashboardFixture fixture)
 {
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task OverviewShowsTheLedgerSizeAndTheLatestCheckpoint()
     {
         await using var context = await fixture.NewContextAsync("rita");
@@ -23,7 +23,7 @@ public sealed class PagesTests(DashboardFixture fixture)
         await AssertCleanAsync(page, "overview");
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task IntegrityShowsCheckpointsAnchorsAndTheVerifierKey()
     {
         await using var context = await fixture.NewContextAsync("rita");
@@ -42,7 +42,7 @@ public sealed class PagesTests(DashboardFixture fixture)
         Assert.Equal(key, await page.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task AnAdminRunsVerificationAndSeesTheResult()
     {
         await using var context = await fixture.NewContextAsync("ada");
@@ -54,7 +54,7 @@ public sealed class PagesTests(DashboardFixture fixture)
         await AssertCleanAsync(page, "integrity-admin-verified");
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task TheSignInNoAccessAndSignedOutPagesAreCleanToo()
     {
         await using (var anonymous = await fixture.NewContextAsync())

@@ -21,7 +21,7 @@ public sealed class PostgresPortalTests(DashboardFixture fixture) : IAsyncLifeti
 
     public async ValueTask DisposeAsync() => await _portal.DisposeAsync();
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task AReviewerFollowsTheTimelineToAVerifiedEventAndTheAdminSeesItInTheAccessLog()
     {
         await using var rita = await fixture.NewContextAsync();

@@ -10,7 +10,7 @@ namespace AuditPortal.E2E.Dashboard;
 /// </summary>
 public sealed class PromptsTests(DashboardFixture fixture)
 {
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task AReviewerFindsAPromptItsReviewsAndTheWordsThatChangedBetweenTwoVersions()
     {
         var name = await fixture.Development.SeedPromptAsync();

@@ -13,7 +13,7 @@ namespace AuditPortal.E2E.Dashboard;
 /// </summary>
 public sealed class RetentionTests(DashboardFixture fixture)
 {
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task AdasProposalTakesEffectWhenBenConfirmsItAndAReviewerCannotOpenThePage()
     {
         var application = "retention-e2e-" + Guid.NewGuid().ToString("N")[..8];
@@ -56,7 +56,7 @@ public sealed class RetentionTests(DashboardFixture fixture)
         await Assertions.Expect(refused.Page.GetByRole(AriaRole.Link, new() { Name = "Retention" })).ToHaveCountAsync(0);
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task AYearOldApplicationsContentIsPurgedUnderAConfirmedPolicyExceptWhatAHoldKeepsAndTheLedgerStillVerifies()
     {
         var seeded = await fixture.Development.SeedYearOldCallsAsync();

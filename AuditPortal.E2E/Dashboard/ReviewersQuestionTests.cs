@@ -17,7 +17,7 @@ public sealed class ReviewersQuestionTests(DashboardFixture fixture)
 {
     private const int DemoEvents = 5_000;
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task AReviewerTracesSupportReplyV5FromItsAuthorAndApproverToAVerifiedCallAndTheAdminSeesEveryStep()
     {
         await using var demo = await PortalServer.StartWithDemoAsync(DemoEvents);

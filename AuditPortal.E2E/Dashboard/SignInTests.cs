@@ -10,7 +10,7 @@ public sealed class SignInTests(DashboardFixture fixture)
 {
     private const string PortalSessionCookie = "AuditPortal.Session";
 
-    [Theory]
+    [Theory(Timeout = BrowserTestLimits.TestMilliseconds)]
     [InlineData("rita", "Reviewer", false)]
     [InlineData("mark", "Manager", false)]
     [InlineData("ada", "Admin", true)]
@@ -34,7 +34,7 @@ public sealed class SignInTests(DashboardFixture fixture)
         page.AssertNoConsoleErrors();
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task APersonWhoseGroupsMapToNoRoleGetsANoAccessPageNamingWhatToMap()
     {
         await using var context = await fixture.NewContextAsync("nora");
@@ -48,7 +48,7 @@ public sealed class SignInTests(DashboardFixture fixture)
         Assert.Equal(["staff"], await page.TestId("no-access-values").Locator("li").AllInnerTextsAsync());
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task AnUnauthenticatedPageRequestStartsTheSignInAndReturnsToThePage()
     {
         await using var context = await fixture.NewContextAsync();
@@ -59,7 +59,7 @@ public sealed class SignInTests(DashboardFixture fixture)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Integrity", Level = 1 })).ToBeVisibleAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task SigningOutEndsThePortalSessionAndTheProvidersSession()
     {
         await using var context = await fixture.NewContextAsync();
@@ -80,7 +80,7 @@ public sealed class SignInTests(DashboardFixture fixture)
         await PageAddress.ArriveAsync(page.Page, new Regex("^" + Regex.Escape(fixture.Idp.Url) + "/login"));
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task DevelopmentSignInListsTheDemoPeopleWithTheirRolesUnderAWarningBanner()
     {
         await using var context = await fixture.NewContextAsync();
@@ -102,7 +102,7 @@ public sealed class SignInTests(DashboardFixture fixture)
         await Assertions.Expect(page.TestId("run-verification")).ToBeVisibleAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task ALoginTheProviderRefusesEndsOnAPageThatSaysSoNotAnErrorPage()
     {
         await using var context = await fixture.NewContextAsync();
@@ -116,7 +116,7 @@ public sealed class SignInTests(DashboardFixture fixture)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign-in did not complete" })).ToBeVisibleAsync();
     }
 
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task ASignedInBrowsersCookiesNeverAuthorizeTheApi()
     {
         await using var context = await fixture.NewContextAsync("ada");

@@ -11,7 +11,7 @@ namespace AuditPortal.E2E.Dashboard;
 /// </summary>
 public sealed class TimelineTests(DashboardFixture fixture)
 {
-    [Fact]
+    [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]
     public async Task AReviewersLinkedViewAndSearchShowInTheAccessLog()
     {
         var seeded = await fixture.Development.SeedTimelineCallsAsync();

@@ -39,13 +39,26 @@ public sealed class DashboardPage
 
     public async Task AssertAccessibleAsync()
     {
-        // axe measures an element that is fading in or out at its momentary opacity and reports low contrast.
-        await Page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))");
+        await WaitForFiniteAnimationsAsync();
         var results = await Page.RunAxe();
         var serious = results.Violations.Where(v => v.Impact is "critical" or "serious")
             .Select(v => $"{v.Impact} {v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
         Assert.True(serious.Count == 0, $"{Page.Url}: " + string.Join("\n", serious));
     }
+
+    /// <summary>
+    /// axe measures an element that is fading in or out at its momentary opacity and reports low contrast,
+    /// so it runs once fades and transitions have ended. A spinner or skeleton animates forever and its
+    /// <c>finished</c> never settles (waiting on it hung a CI run for an hour), so only animations that
+    /// end are awaited, and never longer than ten seconds: Playwright's evaluate has no timeout of its own.
+    /// </summary>
+    private Task WaitForFiniteAnimationsAsync() => Page.EvaluateAsync("""
+        () => Promise.race([
+            Promise.all(document.getAnimations()
+                .filter(a => Number.isFinite(a.effect?.getComputedTiming().endTime))
+                .map(a => a.finished.catch(() => null))),
+            new Promise(resolve => setTimeout(resolve, 10000))])
+        """);
 
     /// <summary>
     /// Waits for every snackbar to close by itself: one that starts fading out while axe runs would be

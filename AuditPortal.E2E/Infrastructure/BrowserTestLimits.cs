@@ -1,0 +1,12 @@
+namespace AuditPortal.E2E.Infrastructure;
+
+/// <summary>
+/// Every browser test runs under a deadline. A wait that never settles (a promise in the page, a
+/// lost navigation event) otherwise holds the whole run until CI kills it, and its log then names
+/// no test; with a deadline the test fails by name and the others still run.
+/// </summary>
+public static class BrowserTestLimits
+{
+    /// <summary>Ten minutes: the slowest test takes about a minute on a loaded two-core machine.</summary>
+    public const int TestMilliseconds = 10 * 60_000;
+}
