@@ -1,5 +1,6 @@
 # Throwaway PostgreSQL cluster on a loopback port, for tests and benchmarks. Source it, then call
-# postgres_start (exports AUDITPORTAL_TEST_POSTGRES) and postgres_stop.
+# postgres_start (exports AUDITPORTAL_TEST_POSTGRES) and postgres_stop. POSTGRES_SERVER_OPTIONS adds
+# server settings, e.g. "-c shared_preload_libraries=pg_stat_statements" to see where a bench's time goes.
 # Installs Debian's postgresql when the server binaries are missing (needs root or sudo).
 
 PGBIN=${PGBIN:-}
@@ -43,7 +44,7 @@ postgres_start() {
     || { cat "$PGROOT/initdb.log" >&2; return 1; }
   # fsync stays on: the durability tests kill the portal and count on committed data surviving.
   "${PGAS[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w -t 30 \
-    -o "-p $PGPORT -k $PGROOT -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null \
+    -o "-p $PGPORT -k $PGROOT -c listen_addresses=127.0.0.1 -c max_connections=300 ${POSTGRES_SERVER_OPTIONS:-}" start >/dev/null \
     || { cat "$PGROOT/server.log" >&2; return 1; }
   export AUDITPORTAL_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres"
   echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') running on 127.0.0.1:$PGPORT ($PGROOT)" >&2
