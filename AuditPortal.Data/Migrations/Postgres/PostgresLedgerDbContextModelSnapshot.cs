@@ -231,12 +231,12 @@ namespace AuditPortal.Data.Migrations.Postgres
                     b.HasKey("Sequence")
                         .HasName("pk_ledger_entries");
 
+                    b.HasIndex("EventId", "SubmittedBy")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_entries_event_id_submitted_by");
+
                     b.HasIndex("OccurredAt", "Sequence")
                         .HasDatabaseName("ix_ledger_entries_occurred_at_sequence");
-
-                    b.HasIndex("SubmittedBy", "EventId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_ledger_entries_submitted_by_event_id");
 
                     b.HasIndex("ActorId", "OccurredAt", "Sequence")
                         .HasDatabaseName("ix_ledger_entries_actor_id_occurred_at_sequence");

@@ -225,9 +225,9 @@ namespace AuditPortal.Data.Migrations.Sqlite
                     b.HasKey("Sequence")
                         .HasName("pk_ledger_entries");
 
-                    b.HasIndex("SubmittedBy", "EventId")
+                    b.HasIndex("EventId", "SubmittedBy")
                         .IsUnique()
-                        .HasDatabaseName("ix_ledger_entries_submitted_by_event_id");
+                        .HasDatabaseName("ix_ledger_entries_event_id_submitted_by");
 
                     b.HasIndex("Application", "OccurredAt", "Sequence")
                         .HasDatabaseName("ix_ledger_entries_application_occurred_at_sequence")

@@ -20,7 +20,7 @@ internal sealed record RecordedEvent(long Sequence, byte[] Envelope, DateTime Re
     {
         var found = new Dictionary<(string, string), RecordedEvent>();
         // One query per submitter (a group commit rarely mixes more than a few), each an index seek on
-        // (submitted_by, event_id).
+        // (event_id, submitted_by).
         foreach (var bySubmitter in keys.Distinct().GroupBy(k => k.SubmittedBy, StringComparer.Ordinal))
         {
             var submitter = bySubmitter.Key;
