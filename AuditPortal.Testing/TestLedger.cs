@@ -5,6 +5,7 @@ using AuditPortal.Data.Ledger.Providers;
 using AuditPortal.Data.Signing;
 using AuditPortal.Data.Verification;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace AuditPortal.Testing;
@@ -33,6 +34,15 @@ public sealed class TestLedger : IAsyncDisposable
     public string Origin => "test.example/auditportal";
 
     public static Task<TestLedger> CreateAsync(LedgerProvider provider) => CreateEmptyAsync(provider, createPostgresDatabase: true);
+
+    /// <summary>A ledger with the schema its provider's migrations make, and nothing in it.</summary>
+    public static async Task<TestLedger> CreateMigratedAsync(LedgerProvider provider, CancellationToken cancellationToken)
+    {
+        var ledger = await CreateAsync(provider);
+        await using var db = ledger.OpenContext();
+        await db.Database.MigrateAsync(cancellationToken);
+        return ledger;
+    }
 
     private static async Task<TestLedger> CreateEmptyAsync(LedgerProvider provider, bool createPostgresDatabase)
     {

@@ -47,12 +47,8 @@ public sealed class SqliteTimelineQueryPlanTests : IAsyncLifetime
 
     private TestLedger _ledger = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
-        await using var db = _ledger.OpenContext();
-        await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
-    }
+    public async ValueTask InitializeAsync() =>
+        _ledger = await TestLedger.CreateMigratedAsync(LedgerProvider.Sqlite, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync() => await _ledger.DisposeAsync();
 

@@ -20,12 +20,8 @@ public sealed class PostgresDuplicateLookupPlanTests : IAsyncLifetime
 {
     private TestLedger _ledger = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _ledger = await TestLedger.CreateAsync(LedgerProvider.Postgres);
-        await using var db = _ledger.OpenContext();
-        await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
-    }
+    public async ValueTask InitializeAsync() =>
+        _ledger = await TestLedger.CreateMigratedAsync(LedgerProvider.Postgres, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync() => await _ledger.DisposeAsync();
 
@@ -35,9 +31,9 @@ public sealed class PostgresDuplicateLookupPlanTests : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         // Autovacuum would refresh the statistics mid-test and hide what a busy ledger goes through.
         await _ledger.ExecuteAsync("ALTER TABLE ledger_entries SET (autovacuum_enabled = false)");
-        await InsertEntriesAsync("quiet-service", from: 1, count: 2_000);
+        await PostgresRawEntries.InsertAsync(_ledger, "quiet-service", from: 1, count: 2_000);
         await _ledger.ExecuteAsync("ANALYZE ledger_entries");
-        await InsertEntriesAsync("busy-service", from: 2_001, count: 30_000);
+        await PostgresRawEntries.InsertAsync(_ledger, "busy-service", from: 2_001, count: 30_000);
 
         var plans = new PlanRecorder();
         await using var db = new PostgresLedgerDbContext(
@@ -52,11 +48,6 @@ public sealed class PostgresDuplicateLookupPlanTests : IAsyncLifetime
         Assert.Contains("Index Cond: (((event_id)::text = ANY", plan);
         Assert.DoesNotContain("Filter: ((event_id)", plan);
     }
-
-    private Task<int> InsertEntriesAsync(string submitter, int from, int count) => _ledger.ExecuteAsync(
-        "INSERT INTO ledger_entries (sequence, event_id, type, occurred_at, recorded_at, actor_id, actor_kind, submitted_by, search_text, envelope, leaf_hash) " +
-        $"SELECT i, '{submitter}-' || i, 'llm.call', now(), now(), 'alice@example.com', 'user', '{submitter}', 'text', '\\x00'::bytea, decode(repeat('00', 32), 'hex') " +
-        $"FROM generate_series({from}, {from + count - 1}) AS i");
 
     /// <summary>Asks the server, before each query the context runs, how it plans that query with the same parameters.</summary>
     private sealed class PlanRecorder : DbCommandInterceptor

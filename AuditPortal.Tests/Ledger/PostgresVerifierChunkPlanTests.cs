@@ -19,12 +19,8 @@ public sealed class PostgresVerifierChunkPlanTests : IAsyncLifetime
     private const int ChunkSize = 1_000;
     private TestLedger _ledger = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _ledger = await TestLedger.CreateAsync(LedgerProvider.Postgres);
-        await using var db = _ledger.OpenContext();
-        await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
-    }
+    public async ValueTask InitializeAsync() =>
+        _ledger = await TestLedger.CreateMigratedAsync(LedgerProvider.Postgres, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync() => await _ledger.DisposeAsync();
 
@@ -32,7 +28,7 @@ public sealed class PostgresVerifierChunkPlanTests : IAsyncLifetime
     public async Task AChunkOfALedgerTheStatisticsHaveNotSeenCostsAboutAChunk()
     {
         await _ledger.ExecuteAsync("ALTER TABLE ledger_entries SET (autovacuum_enabled = false); ALTER TABLE ledger_contents SET (autovacuum_enabled = false)");
-        await InsertAsync(from: 0, count: 100_000);
+        await PostgresRawEntries.InsertAsync(_ledger, "service", from: 0, count: 100_000);
         await using var db = _ledger.OpenContext();
         var sql = new ChunkReader(db, ChunkSize, chunksInMemory: 1).EntriesSql;
 
@@ -41,13 +37,6 @@ public sealed class PostgresVerifierChunkPlanTests : IAsyncLifetime
         var (busiest, rows) = RowsPerStep(plan).MaxBy(step => step.Rows);
         Assert.True(rows <= 2 * ChunkSize, $"'{busiest}' handled {rows} rows for a chunk of {ChunkSize}:\n{plan}");
     }
-
-    private Task<int> InsertAsync(int from, int count) => _ledger.ExecuteAsync(
-        "INSERT INTO ledger_entries (sequence, event_id, type, occurred_at, recorded_at, actor_id, actor_kind, submitted_by, search_text, envelope, leaf_hash) " +
-        "SELECT i, 'event-' || i, 'llm.call', now(), now(), 'alice@example.com', 'user', 'service', 'text', '\\x00'::bytea, decode(repeat('00', 32), 'hex') " +
-        $"FROM generate_series({from}, {from + count - 1}) AS i; " +
-        "INSERT INTO ledger_contents (sequence, content, salt) " +
-        $"SELECT i, '\\x7b7d'::bytea, decode(repeat('00', 32), 'hex') FROM generate_series({from}, {from + count - 1}) AS i");
 
     private async Task<string> ExplainAnalyzeAsync(string sql, long start, long end)
     {
