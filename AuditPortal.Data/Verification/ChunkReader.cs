@@ -24,9 +24,6 @@ internal sealed class ChunkReader
     private readonly LedgerDbContext _db;
     private readonly int _chunkSize;
     private readonly string _entriesSql;
-
-    /// <summary>The chunk query (parameters start and end), for the plan tests.</summary>
-    internal string EntriesSql => _entriesSql;
     private readonly string _nodesSql;
     // Arenas in turn, one per chunk the verifier can hold at once (its stages and the channels between
     // them): a chunk's arena is reused only once the verifier is done with that chunk.
@@ -57,11 +54,14 @@ internal sealed class ChunkReader
         _nodesSql = $"SELECT node_key, hash FROM tree_nodes WHERE node_key >= {P("from")} AND node_key < {P("to")} ORDER BY node_key";
     }
 
+    /// <summary>The chunk query (parameters start and end), for the plan tests.</summary>
+    internal string EntriesSql => _entriesSql;
+
     /// <returns>The chunk starting at <paramref name="start"/>, or null past the last entry.</returns>
     /// <remarks>
     /// Positions are gapless, so an intact ledger holds a whole chunk in [start, start + chunk size), and
     /// the query asks for that window rather than for "the next rows from start". Unbounded, the query
-    /// is only as good as the planner's statistics: on a ledger that grew since its last ANALYZE,
+    /// is only as good as the planner's statistics: on a ledger autovacuum had not analysed yet,
     /// PostgreSQL estimated 6,000 rows from start where there were 130,000, and joined, then sorted,
     /// everything from start to the end for every chunk (a second per chunk at 130,000 entries, growing
     /// with the ledger). Bounded, the worst plan still handles one chunk. Only an empty window (past the
