@@ -19,9 +19,7 @@ public sealed class SqliteTextSearchChoiceTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        _ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
-        await using var db = _ledger.OpenContext();
-        await db.Database.MigrateAsync(ct);
+        _ledger = await TestLedger.CreateMigratedAsync(LedgerProvider.Sqlite, ct);
         // Index rows only (the chain is not what this is about): every row says "common", one in a
         // thousand also "rare-word"; the indexer then brings the FTS5 index up to them, as the portal's does.
         await _ledger.ExecuteAsync($"""
@@ -31,6 +29,7 @@ public sealed class SqliteTextSearchChoiceTests : IAsyncLifetime
                    'common text ' || CASE WHEN i % 1000 = 0 THEN 'rare-word 50%_off ' ELSE '' END || i, x'00', zeroblob(32)
             FROM n
             """);
+        await using var db = _ledger.OpenContext();
         await SqliteSearchIndexer.CatchUpAsync(db, cancellationToken: ct);
     }
 

@@ -20,10 +20,9 @@ public abstract class AppendedRowsTests(LedgerProvider provider)
     public async Task EfCoreReadsBackAndFindsEveryAppendedValue()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var ledger = await TestLedger.CreateAsync(provider);
+        await using var ledger = await TestLedger.CreateMigratedAsync(provider, ct);
         using var signer = NoteSigner.Generate(ledger.Origin);
         var appender = new LedgerAppender(signer, TimeProvider.System);
-        await using (var db = ledger.OpenContext()) await db.Database.MigrateAsync(ct);
 
         // Sub-second digits of every length, trailing zeros included, and a whole second.
         var times = new[]

@@ -17,9 +17,8 @@ public sealed class SqliteSearchIndexerTests
     public async Task TheIndexerAddsTheEntriesAboveTheMarkInBatchesAndMovesTheMark()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var ledger = await TestLedger.CreateMigratedAsync(LedgerProvider.Sqlite, ct);
         await using var db = ledger.OpenContext();
-        await db.Database.MigrateAsync(ct);
         await ledger.ExecuteAsync("""
             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 4999)
             INSERT INTO ledger_entries (sequence, event_id, type, occurred_at, recorded_at, actor_id, actor_kind, submitted_by, search_text, envelope, leaf_hash)
