@@ -27,10 +27,7 @@ public sealed class ApiKeysTests(DashboardFixture fixture)
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("api-keys-created");
 
-        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = fixture.Development.Url });
-        await page.TestId("copy-new-key").ClickAsync();
-        await Assertions.Expect(page.Page.GetByText("Copied to the clipboard.")).ToBeVisibleAsync();
-        var copied = await page.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+        var copied = await fixture.Clipboard.CopyAndReadAsync(page, page.TestId("copy-new-key"), fixture.Development.Url);
         Assert.Equal(key, copied);
         Assert.Equal(200, await ReadEventsStatusAsync(context, copied));
         await page.WaitForSnackbarsToCloseAsync();

@@ -36,10 +36,7 @@ public sealed class PagesTests(DashboardFixture fixture)
         Assert.Contains("anchored outside the database", await page.TestId("anchors").InnerTextAsync());
         await AssertCleanAsync(page, "integrity-reviewer");
 
-        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = fixture.Oidc.Url });
-        await page.TestId("copy-verifier-key").ClickAsync();
-        await Assertions.Expect(page.Page.GetByText("Copied to the clipboard.")).ToBeVisibleAsync();
-        Assert.Equal(key, await page.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        Assert.Equal(key, await fixture.Clipboard.CopyAndReadAsync(page, page.TestId("copy-verifier-key"), fixture.Oidc.Url));
     }
 
     [Fact(Timeout = BrowserTestLimits.TestMilliseconds)]

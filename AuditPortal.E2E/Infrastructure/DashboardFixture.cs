@@ -24,6 +24,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     public PortalServer Development { get; private set; } = null!;
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
+    public BrowserClipboard Clipboard { get; } = new();
 
     public async ValueTask InitializeAsync()
     {

@@ -9,6 +9,7 @@ namespace AuditPortal.E2E.Pages;
 /// </summary>
 public sealed class DashboardPage
 {
+    private static readonly TimeSpan AxeLimit = TimeSpan.FromMinutes(2);
     private readonly List<string> _consoleErrors = [];
 
     private DashboardPage(IPage page)
@@ -40,7 +41,11 @@ public sealed class DashboardPage
     public async Task AssertAccessibleAsync()
     {
         await WaitForFiniteAnimationsAsync();
-        var results = await Page.RunAxe();
+        // axe runs as one evaluate, and Playwright's evaluate has no timeout of its own.
+        var run = Page.RunAxe();
+        if (await Task.WhenAny(run, Task.Delay(AxeLimit)) != run)
+            throw new System.TimeoutException($"{Page.Url}: axe did not finish within {AxeLimit.TotalSeconds} s");
+        var results = await run;
         var serious = results.Violations.Where(v => v.Impact is "critical" or "serious")
             .Select(v => $"{v.Impact} {v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
         Assert.True(serious.Count == 0, $"{Page.Url}: " + string.Join("\n", serious));
