@@ -28,7 +28,9 @@ public sealed class TimelineTests(DashboardFixture fixture)
         await Assertions.Expect(page.TestId("filter-model").Locator("input").Or(page.Page.Locator("input[data-testid=filter-model]"))).ToHaveValueAsync("gpt-4o");
         await Assertions.Expect(page.TestId("timeline-status")).ToContainTextAsync($"{gpt.Count} shown of {gpt.Count} matching");
         // Times are in the browser's zone, named in the header: the portal's own module asked the browser.
-        var zone = await page.Page.EvaluateAsync<string>("async () => (await import('./Components/ViewerTime.razor.js')).timeZone()");
+        var zone = await BrowserTestLimits.WithinAsync(
+            page.Page.EvaluateAsync<string>("async () => (await import('./Components/ViewerTime.razor.js')).timeZone()"),
+            TimeSpan.FromSeconds(60), "the viewer's time zone from ViewerTime.razor.js");
         await Assertions.Expect(page.TestId("timeline").Locator("th").First)
             .ToHaveTextAsync($"Occurred ({(zone is "UTC" or "Etc/UTC" ? "UTC" : zone)})");
         await page.AssertAccessibleAsync();

@@ -24,10 +24,8 @@ public sealed class BrowserClipboard
             await page.Page.BringToFrontAsync();
             await copyButton.ClickAsync();
             await Assertions.Expect(page.Page.GetByText("Copied to the clipboard.")).ToBeVisibleAsync();
-            var read = page.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
-            if (await Task.WhenAny(read, Task.Delay(ReadLimit)) != read)
-                throw new System.TimeoutException($"{page.Page.Url}: navigator.clipboard.readText() did not settle within {ReadLimit.TotalSeconds} s");
-            return await read;
+            return await BrowserTestLimits.WithinAsync(page.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"), ReadLimit,
+                $"{page.Page.Url}: navigator.clipboard.readText()");
         }
         finally
         {

@@ -9,4 +9,16 @@ public static class BrowserTestLimits
 {
     /// <summary>Ten minutes: the slowest test takes about a minute on a loaded two-core machine.</summary>
     public const int TestMilliseconds = 10 * 60_000;
+
+    /// <summary>
+    /// Waits for a call that has no timeout of its own (Playwright's evaluate, axe), and fails naming
+    /// <paramref name="what"/> when it has not settled within <paramref name="limit"/>, long before the
+    /// test's deadline.
+    /// </summary>
+    public static async Task<T> WithinAsync<T>(Task<T> call, TimeSpan limit, string what)
+    {
+        if (await Task.WhenAny(call, Task.Delay(limit)) != call)
+            throw new TimeoutException($"{what} did not settle within {limit.TotalSeconds} s");
+        return await call;
+    }
 }

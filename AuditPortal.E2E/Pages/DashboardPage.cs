@@ -1,4 +1,5 @@
 using Deque.AxeCore.Playwright;
+using AuditPortal.E2E.Infrastructure;
 using Microsoft.Playwright;
 
 namespace AuditPortal.E2E.Pages;
@@ -42,10 +43,7 @@ public sealed class DashboardPage
     {
         await WaitForFiniteAnimationsAsync();
         // axe runs as one evaluate, and Playwright's evaluate has no timeout of its own.
-        var run = Page.RunAxe();
-        if (await Task.WhenAny(run, Task.Delay(AxeLimit)) != run)
-            throw new System.TimeoutException($"{Page.Url}: axe did not finish within {AxeLimit.TotalSeconds} s");
-        var results = await run;
+        var results = await BrowserTestLimits.WithinAsync(Page.RunAxe(), AxeLimit, $"{Page.Url}: axe");
         var serious = results.Violations.Where(v => v.Impact is "critical" or "serious")
             .Select(v => $"{v.Impact} {v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
         Assert.True(serious.Count == 0, $"{Page.Url}: " + string.Join("\n", serious));
