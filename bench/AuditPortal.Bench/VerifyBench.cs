@@ -4,34 +4,36 @@ using AuditPortal.Data.Signing;
 namespace AuditPortal.Bench;
 
 /// <summary>
-/// The `verify` verb (bench/README.md): LedgerVerifier in-process on an existing SQLite ledger folder,
-/// R times, each run beside plain SHA-256 over the same stored bytes, so the two figures share the
+/// The `verify` verb (bench/README.md): LedgerVerifier in-process on an existing ledger folder (SQLite,
+/// or with --postgres a PostgreSQL database whose key and anchors are in the folder), R times, each run beside plain SHA-256 over the same stored bytes, so the two figures share the
 /// machine's load of the moment. For profiling the verifier without refilling a ledger each time.
 /// </summary>
 public static class VerifyBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        string? ledgerDirectory = null;
+        string? ledgerDirectory = null, postgres = null;
         var runs = 3;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--ledger-dir" when i + 1 < args.Length: ledgerDirectory = args[++i]; break;
+                case "--postgres" when i + 1 < args.Length: postgres = args[++i]; break;
                 case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r > 0:
                     runs = r; i++; break;
                 default:
-                    Console.Error.WriteLine("usage: verify --ledger-dir DIR [--runs R]   (DIR: a SQLite ledger folder with ledger.db, signing.key, anchors/)");
+                    Console.Error.WriteLine("usage: verify --ledger-dir DIR [--postgres CONNECTION_STRING] [--runs R]   (DIR: a ledger folder with signing.key, anchors/ and, without --postgres, ledger.db)");
                     return 2;
             }
         }
-        if (ledgerDirectory is null || !File.Exists(Path.Combine(ledgerDirectory, "ledger.db")))
+        if (ledgerDirectory is null || (postgres is null && !File.Exists(Path.Combine(ledgerDirectory, "ledger.db"))))
         {
-            Console.Error.WriteLine("error: --ledger-dir must name a folder holding ledger.db, signing.key and anchors/");
+            Console.Error.WriteLine("error: --ledger-dir must name a folder holding signing.key, anchors/ and (without --postgres) ledger.db");
             return 2;
         }
-        var connection = $"Data Source={Path.Combine(Path.GetFullPath(ledgerDirectory), "ledger.db")}";
+        var provider = postgres is null ? BenchProvider.Sqlite : BenchProvider.Postgres;
+        var connection = postgres ?? $"Data Source={Path.Combine(Path.GetFullPath(ledgerDirectory), "ledger.db")}";
         var keyFile = Path.Combine(ledgerDirectory, "signing.key");
         var anchors = Path.Combine(ledgerDirectory, "anchors");
         using (var signer = NoteSigner.ParsePrivateKeyText(await File.ReadAllTextAsync(keyFile)))
@@ -40,8 +42,8 @@ public static class VerifyBench
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
-            var verify = await VerifyRun.VerifierAsync(BenchProvider.Sqlite, connection, keyFile, anchors);
-            var hash = await VerifyRun.PlainHashAsync(BenchProvider.Sqlite, connection);
+            var verify = await VerifyRun.VerifierAsync(provider, connection, keyFile, anchors);
+            var hash = await VerifyRun.PlainHashAsync(provider, connection);
             Console.WriteLine($"run {run}: verifier {verify.EntriesPerSecond:N0} entries/s ({verify.Elapsed.TotalSeconds:0.000} s; {verify.Summary}) | " +
                               $"plain SHA-256 {hash.EntriesPerSecond:N0} entries/s ({hash.Elapsed.TotalSeconds:0.000} s) | ratio {100 * verify.EntriesPerSecond / hash.EntriesPerSecond:0.0} %");
             Console.WriteLine($"       verifier {verify.Cpu}");
