@@ -26,8 +26,13 @@ internal static class EnvelopeFields
 
     /// <param name="commitmentHex">The lowercase hex of the content commitment, as UTF-8 (64 bytes).</param>
     /// <param name="mismatches">A bit per <see cref="CopyColumn"/> that disagrees with the envelope.</param>
-    /// <param name="scope">A 64-bit hash of the canonical submittedBy.id and id.</param>
-    public static bool TryRead(ReadOnlySpan<byte> envelope, in CopyColumns stored, out long sequence, Span<byte> commitmentHex,
+    /// <param name="scopeSeed">The run's random seed for <paramref name="scope"/>.</param>
+    /// <param name="scope">
+    /// A 64-bit hash of the canonical submittedBy.id and id, salted with the run's seed. Equal scopes
+    /// always hash alike; two that merely collide are told apart when the verifier confirms each repeat
+    /// from the envelopes, and the seed keeps anyone from choosing colliding ids in advance.
+    /// </param>
+    public static bool TryRead(ReadOnlySpan<byte> envelope, in CopyColumns stored, long scopeSeed, out long sequence, Span<byte> commitmentHex,
         out int mismatches, out ulong scope)
     {
         sequence = -1;
@@ -133,7 +138,7 @@ internal static class EnvelopeFields
         }
         mismatches |= unseen;
         if (!SearchTextMatches(envelope, stored.SearchText)) mismatches |= Bit(CopyColumn.SearchText);
-        scope = ScopeHash(submitter, id);
+        scope = ScopeHash(submitter, id, scopeSeed);
         return true;
     }
 
@@ -254,14 +259,15 @@ internal static class EnvelopeFields
     /// JSON has one spelling per string, so equal scopes hash equally. The verifier confirms any
     /// collision against the stored envelopes before it reports one.
     /// </summary>
-    private static ulong ScopeHash(ReadOnlySpan<byte> submitter, ReadOnlySpan<byte> id)
+    private static ulong ScopeHash(ReadOnlySpan<byte> submitter, ReadOnlySpan<byte> id, long seed)
     {
-        var length = 4 + submitter.Length + id.Length;
+        var length = 12 + submitter.Length + id.Length;
         var rented = length > 1024 ? ArrayPool<byte>.Shared.Rent(length) : null;
         Span<byte> input = rented is not null ? rented : stackalloc byte[1024];
-        BinaryPrimitives.WriteInt32LittleEndian(input, submitter.Length);
-        submitter.CopyTo(input[4..]);
-        id.CopyTo(input[(4 + submitter.Length)..]);
+        BinaryPrimitives.WriteInt64LittleEndian(input, seed);
+        BinaryPrimitives.WriteInt32LittleEndian(input[8..], submitter.Length);
+        submitter.CopyTo(input[12..]);
+        id.CopyTo(input[(12 + submitter.Length)..]);
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(input[..length], hash);
         if (rented is not null) ArrayPool<byte>.Shared.Return(rented);

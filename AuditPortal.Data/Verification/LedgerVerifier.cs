@@ -84,6 +84,9 @@ public sealed class LedgerVerifier
         private readonly Queue<SealView> _seals = new();
         // Every (submittedBy.id, id) seen, as a 64-bit hash; a repeat is confirmed from the envelopes at the end.
         private readonly HashSet<ulong> _scopes = [];
+        // Random per run, so that nobody can choose ids whose scopes collide in advance (a collision
+        // only costs a confirmation, but many would slow the run down).
+        private readonly long _scopeSeed = BitConverter.ToInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         private readonly List<long> _repeatedScopes = [];
         // Checkpoint rows (size, signed root) for which no anchor file was read.
         private readonly List<(long Size, byte[] Root)> _unanchored = [];
@@ -270,7 +273,7 @@ public sealed class LedgerVerifier
             {
                 await foreach (var chunk in input.ReadAllAsync(cancellationToken))
                 {
-                    var computed = ComputeInParallel(chunk.Entries);
+                    var computed = ComputeInParallel(chunk.Entries, _scopeSeed);
                     var views = new SealView[chunk.Seals.Count];
                     Parallel.For(0, views.Length, i => views[i] = CheckSeal(chunk.Seals[i]));
                     await output.WriteAsync(new PreparedChunk(chunk, computed, views), cancellationToken);
@@ -300,7 +303,7 @@ public sealed class LedgerVerifier
             }
         }
 
-        private static EntryCheck[] ComputeInParallel(List<EntryRow> entries)
+        private static EntryCheck[] ComputeInParallel(List<EntryRow> entries, long scopeSeed)
         {
             var results = new EntryCheck[entries.Count];
             Parallel.For(0, entries.Count, i =>
@@ -308,7 +311,7 @@ public sealed class LedgerVerifier
                 var entry = entries[i];
                 var leaf = MerkleHash.Leaf(entry.Envelope.Span);
                 Span<byte> claimed = stackalloc byte[64];
-                if (!EnvelopeFields.TryRead(entry.Envelope.Span, entry.Copies, out var sequence, claimed, out var mismatches, out var scope))
+                if (!EnvelopeFields.TryRead(entry.Envelope.Span, entry.Copies, scopeSeed, out var sequence, claimed, out var mismatches, out var scope))
                 {
                     results[i] = new EntryCheck(leaf, -1, ContentState.Unreadable, 0, 0);
                     return;
@@ -416,21 +419,26 @@ public sealed class LedgerVerifier
         /// <summary>
         /// Names each entry whose (submittedBy.id, id) an earlier envelope already has. Run after the
         /// stream, whose connection is busy until then; the copy columns it looks the earlier entry up
-        /// by have been checked against their envelopes, and the envelopes decide.
+        /// by have been checked against their envelopes, and the envelopes decide. Every repeat of a
+        /// scope hash is confirmed, up to the hundredth real duplicate: had it stopped at the hundredth
+        /// repeat, ids chosen to collide could have kept a real duplicate from being looked at.
         /// </summary>
         public async Task ConfirmDuplicateIdsAsync(LedgerDbContext db, CancellationToken cancellationToken)
         {
-            foreach (var position in _repeatedScopes.Take(100))
+            var named = 0;
+            foreach (var position in _repeatedScopes)
             {
+                if (named == 100) return;
                 var envelope = await db.Entries.AsNoTracking().Where(e => e.Sequence == position).Select(e => e.Envelope).SingleAsync(cancellationToken);
                 var (submitter, id) = EnvelopeFields.ReadScope(envelope);
                 var earlier = await db.Entries.AsNoTracking()
                     .Where(e => e.SubmittedBy == submitter && e.EventId == id && e.Sequence < position)
                     .OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.Envelope }).ToListAsync(cancellationToken);
-                if (earlier.FirstOrDefault(e => EnvelopeFields.ReadScope(e.Envelope) == (submitter, id)) is { } first)
-                    Fail(new VerificationFailure(FailureKind.DuplicateEventId,
-                        $"event id \"{id}\" from \"{submitter}\" is recorded twice, at sequences {first.Sequence} and {position}; an id is unique per submitting service",
-                        position), stop: false);
+                if (earlier.FirstOrDefault(e => EnvelopeFields.ReadScope(e.Envelope) == (submitter, id)) is not { } first) continue;
+                named++;
+                Fail(new VerificationFailure(FailureKind.DuplicateEventId,
+                    $"event id \"{id}\" from \"{submitter}\" is recorded twice, at sequences {first.Sequence} and {position}; an id is unique per submitting service",
+                    position), stop: false);
             }
         }
 
