@@ -17,8 +17,13 @@ public static class BrowserTestLimits
     /// </summary>
     public static async Task<T> WithinAsync<T>(Task<T> call, TimeSpan limit, string what)
     {
-        if (await Task.WhenAny(call, Task.Delay(limit)) != call)
+        try
+        {
+            return await call.WaitAsync(limit);
+        }
+        catch (TimeoutException) when (!call.IsCompleted)
+        {
             throw new TimeoutException($"{what} did not settle within {limit.TotalSeconds} s");
-        return await call;
+        }
     }
 }
