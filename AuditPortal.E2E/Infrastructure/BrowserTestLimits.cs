@@ -4,6 +4,9 @@ namespace AuditPortal.E2E.Infrastructure;
 /// Every browser test runs under a deadline. A wait that never settles (a promise in the page, a
 /// lost navigation event) otherwise holds the whole run until CI kills it, and its log then names
 /// no test; with a deadline the test fails by name and the others still run.
+/// Tests never call <c>page.CloseAsync()</c>: it has no timeout and hangs when the close races a
+/// navigation commit (see <see cref="AuditPortal.E2E.Pages.DevelopmentSignIn"/>); a context's disposal
+/// closes its pages.
 /// </summary>
 public static class BrowserTestLimits
 {
