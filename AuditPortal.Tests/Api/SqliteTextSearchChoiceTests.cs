@@ -14,6 +14,7 @@ namespace AuditPortal.Tests.Api;
 public sealed class SqliteTextSearchChoiceTests : IAsyncLifetime
 {
     private const int Rows = EventQuery.TextIndexCandidateLimit + 500;
+    private const int PartitionSize = 4_000;
     private TestLedger _ledger = null!;
 
     public async ValueTask InitializeAsync()
@@ -29,8 +30,11 @@ public sealed class SqliteTextSearchChoiceTests : IAsyncLifetime
                    'common text ' || CASE WHEN i % 1000 = 0 THEN 'rare-word 50%_off ' ELSE '' END || i, x'00', zeroblob(32)
             FROM n
             """);
+        // Partitions of 4,000 entries, so that candidates come from three of them and the walk above the mark.
+        await _ledger.ExecuteAsync($"UPDATE ledger_search_state SET partition_size = {PartitionSize}");
         await using var db = _ledger.OpenContext();
         await SqliteSearchIndexer.CatchUpAsync(db, cancellationToken: ct);
+        Assert.Equal(3, (await SearchIndexLayout.ReadAsync(db, ct))!.Partitions);
     }
 
     public async ValueTask DisposeAsync() => await _ledger.DisposeAsync();
@@ -49,7 +53,7 @@ public sealed class SqliteTextSearchChoiceTests : IAsyncLifetime
         var sql = (await query.ApplyAsync(db, ct)).ToQueryString();
 
         Assert.Equal(usesIndex, sql.Contains("ledger_search", StringComparison.Ordinal));
-        var expected = await query.Apply(db, useSqliteTextIndex: false).Select(e => e.Sequence).ToListAsync(ct);
+        var expected = await query.Apply(db).Select(e => e.Sequence).ToListAsync(ct);
         Assert.Equal(expected, await (await query.ApplyAsync(db, ct)).Select(e => e.Sequence).ToListAsync(ct));
         Assert.NotEmpty(expected);
     }
@@ -63,7 +67,7 @@ public sealed class SqliteTextSearchChoiceTests : IAsyncLifetime
                                    $"VALUES ({Rows + 1}, 'x', 'llm.call', '2026-11-29 10:00:00', '2026-11-30 00:00:00', 'alice', 'user', 'bot', 'rare-word 50xyoff', x'00', zeroblob(32))");
         var query = new EventQuery { Text = "50%_off" };
 
-        var viaIndex = await query.Apply(db, useSqliteTextIndex: true).Select(e => e.Sequence).ToListAsync(ct);
+        var viaIndex = await query.Apply(db, await SearchIndexLayout.ReadAsync(db, ct)).Select(e => e.Sequence).ToListAsync(ct);
 
         // "50xyoff" is a candidate (% and _ are wildcards to FTS5) but not a match.
         Assert.DoesNotContain(Rows + 1L, viaIndex);

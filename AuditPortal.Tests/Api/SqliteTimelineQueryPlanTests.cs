@@ -1,4 +1,5 @@
 using AuditPortal.Data.Ledger;
+using AuditPortal.Data.Search;
 using AuditPortal.Reading;
 using AuditPortal.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -120,12 +121,13 @@ public sealed class SqliteTimelineQueryPlanTests : IAsyncLifetime
     public async Task TextTheIndexAnswersIsLookedUpInTheSearchIndexAndRecheckedOnTheRow(string filter, bool timeRange)
     {
         var query = Build(filter, timeRange, laterPage: false) with { Text = "windscreen" };
+        await IndexIntoTwoPartitionsAsync();
 
         var plan = await PlanAsync(query, useTextIndex: true);
 
-        // The candidates come from the FTS5 table; the rows are read by sequence. Sorting them is the
+        // The candidates come from the FTS5 tables, one per partition; the rows are read by sequence. Sorting them is the
         // point: there are fewer than EventQuery.TextIndexCandidateLimit (ApplyAsync counts first).
-        Assert.Contains(plan, step => step.Contains("VIRTUAL TABLE INDEX", StringComparison.Ordinal));
+        Assert.Equal(2, plan.Count(step => step.Contains("VIRTUAL TABLE INDEX", StringComparison.Ordinal)));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal) && step.Contains("ix_ledger_entries", StringComparison.Ordinal));
         // Starting from the candidates, whatever else is filtered: a filter column's index would make
         // SQLite walk every row of that value and probe the candidates for each (185 ms at a million).
@@ -150,6 +152,20 @@ public sealed class SqliteTimelineQueryPlanTests : IAsyncLifetime
         Assert.DoesNotContain(plan, step => step.Contains("VIRTUAL TABLE", StringComparison.Ordinal));
     }
 
+    /// <summary>Three entries in partitions of two: the index has two FTS5 tables for a text search to ask.</summary>
+    private async Task IndexIntoTwoPartitionsAsync()
+    {
+        await _ledger.ExecuteAsync("UPDATE ledger_search_state SET partition_size = 2");
+        await _ledger.ExecuteAsync("""
+            INSERT INTO ledger_entries (sequence, event_id, type, occurred_at, recorded_at, actor_id, actor_kind, submitted_by, search_text, envelope, leaf_hash)
+            VALUES (0, 'a', 'llm.call', '2026-11-01 10:00:00', '2026-11-30 00:00:00', 'alice', 'user', 'bot', 'a windscreen', x'00', zeroblob(32)),
+                   (1, 'b', 'llm.call', '2026-11-01 10:00:00', '2026-11-30 00:00:00', 'alice', 'user', 'bot', 'b', x'00', zeroblob(32)),
+                   (2, 'c', 'llm.call', '2026-11-01 10:00:00', '2026-11-30 00:00:00', 'alice', 'user', 'bot', 'c', x'00', zeroblob(32))
+            """);
+        await using var db = _ledger.OpenContext();
+        await SqliteSearchIndexer.CatchUpAsync(db, cancellationToken: TestContext.Current.CancellationToken);
+    }
+
     private static EventQuery Build(string combination, bool timeRange, bool laterPage)
     {
         var query = new EventQuery();
@@ -172,7 +188,7 @@ public sealed class SqliteTimelineQueryPlanTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         await using var db = _ledger.OpenContext();
-        var text = query.Apply(db, useTextIndex).Take(EventQuery.DefaultLimit).ToQueryString();
+        var text = query.Apply(db, useTextIndex ? await SearchIndexLayout.ReadAsync(db, ct) : null).Take(EventQuery.DefaultLimit).ToQueryString();
         var lines = text.Split('\n');
 
         await using var connection = new SqliteConnection(_ledger.ConnectionString);

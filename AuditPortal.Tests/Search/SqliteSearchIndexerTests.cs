@@ -26,7 +26,7 @@ public sealed class SqliteSearchIndexerTests
             FROM n
             """);
         Assert.Equal(0, await SqliteSearchIndexer.IndexedBelowAsync(db, ct));
-        Assert.Equal(0, await ledger.ScalarAsync("SELECT count(*) FROM ledger_search WHERE search_text LIKE '%number 4321%'"));
+        Assert.Equal(0, await ledger.ScalarAsync("SELECT count(*) FROM sqlite_master WHERE name LIKE 'ledger_search_p%'"));
 
         Assert.Equal(2000, await SqliteSearchIndexer.IndexNextBatchAsync(db, 2000, ct));
         Assert.Equal(2000, await SqliteSearchIndexer.IndexedBelowAsync(db, ct));
@@ -34,7 +34,36 @@ public sealed class SqliteSearchIndexerTests
         Assert.Equal(0, await SqliteSearchIndexer.IndexNextBatchAsync(db, 2000, ct));
 
         Assert.Equal(5000, await SqliteSearchIndexer.IndexedBelowAsync(db, ct));
-        Assert.Equal(4321, await ledger.ScalarAsync("SELECT rowid FROM ledger_search WHERE search_text LIKE '%number 4321%'"));
+        Assert.Equal(4321, await ledger.ScalarAsync($"SELECT rowid FROM {SqliteSearchIndex.Table(0)} WHERE search_text LIKE '%number 4321%'"));
+        Assert.Empty(await SearchIndexCheck.CheckAsync(db, ct));
+    }
+
+    [Fact]
+    public async Task EachPartitionHoldsItsOwnRangeAndABatchNeverCrossesIntoTheNext()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var ledger = await TestLedger.CreateMigratedAsync(LedgerProvider.Sqlite, ct);
+        await using var db = ledger.OpenContext();
+        await ledger.ExecuteAsync("UPDATE ledger_search_state SET partition_size = 1500");
+        await ledger.ExecuteAsync("""
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 4999)
+            INSERT INTO ledger_entries (sequence, event_id, type, occurred_at, recorded_at, actor_id, actor_kind, submitted_by, search_text, envelope, leaf_hash)
+            SELECT i, 'e' || i, 'llm.call', '2026-11-01 10:00:00', '2026-11-30 00:00:00', 'alice', 'user', 'bot', 'entry number ' || i, x'00', zeroblob(32)
+            FROM n
+            """);
+
+        // Batches of 1,000 stop at each partition's end: 1000, 500, 1000, 500, 1000, 500, 500.
+        var batches = new List<int>();
+        for (int added; (added = await SqliteSearchIndexer.IndexNextBatchAsync(db, 1000, ct)) > 0;) batches.Add(added);
+
+        Assert.Equal([1000, 500, 1000, 500, 1000, 500, 500], batches);
+        var layout = (await SearchIndexLayout.ReadAsync(db, ct))!;
+        Assert.Equal(4, layout.Partitions);
+        for (var partition = 0; partition < 4; partition++)
+        {
+            Assert.Equal(partition * 1500L, await ledger.ScalarAsync($"SELECT min(rowid) FROM {SqliteSearchIndex.Table(partition)} WHERE search_text LIKE '%entry number%'"));
+            Assert.Equal(Math.Min(partition * 1500L + 1499, 4999), await ledger.ScalarAsync($"SELECT max(rowid) FROM {SqliteSearchIndex.Table(partition)} WHERE search_text LIKE '%entry number%'"));
+        }
         Assert.Empty(await SearchIndexCheck.CheckAsync(db, ct));
     }
 
@@ -54,6 +83,6 @@ public sealed class SqliteSearchIndexerTests
         var size = await db.Entries.CountAsync(ct);
         await Eventually.WaitUntilAsync(async () => await SqliteSearchIndexer.IndexedBelowAsync(db, ct) >= size, $"the indexer did not reach the log's {size} entries");
         Assert.Equal(size, await SqliteSearchIndexer.IndexedBelowAsync(db, ct));
-        Assert.Equal(20, await ledger.ScalarAsync("SELECT count(*) FROM ledger_search WHERE search_text LIKE '%indexed-call-%'"));
+        Assert.Equal(20, await ledger.ScalarAsync($"SELECT count(*) FROM {SqliteSearchIndex.Table(0)} WHERE search_text LIKE '%indexed-call-%'"));
     }
 }

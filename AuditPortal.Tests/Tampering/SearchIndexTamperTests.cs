@@ -7,15 +7,18 @@ namespace AuditPortal.Tests.Tampering;
 
 /// <summary>
 /// The SQLite text search index (FTS5) is derived from the search text, which verify checks against
-/// each envelope with the other copy columns. It follows the log up to a high-water mark
-/// (SqliteSearchIndex). Editing the index, its mark or the view it is checked against hides an event
-/// from a search (or makes one turn up) without touching the signed chain or the search text, so
-/// verify checks them in a stage of its own and names them. (PostgreSQL's trigram index is the
-/// server's own, built from search_text.)
+/// each envelope with the other copy columns. It follows the log up to a high-water mark, in partitions
+/// (SqliteSearchIndex). Editing a partition, the mark or the view a partition is checked against hides
+/// an event from a search (or makes one turn up) without touching the signed chain or the search text,
+/// so verify checks them in a stage of its own and names them. Here the index is rebuilt in partitions
+/// of 20 entries, so the 61 entries fill four and the target sits in the second. (PostgreSQL's trigram
+/// index is the server's own, built from search_text.)
 /// </summary>
 public sealed class SqliteSearchIndexTamperTests : IAsyncLifetime
 {
     private const long Target = 25;
+    private const long PartitionSize = 20;
+    private static readonly string TargetPartition = SqliteSearchIndex.Table(Target / PartitionSize);
     private TestLedger Ledger { get; set; } = null!;
     private Attacker Attacker { get; set; } = null!;
 
@@ -23,7 +26,15 @@ public sealed class SqliteSearchIndexTamperTests : IAsyncLifetime
     {
         Ledger = await FilledLedger.CreateAsync(LedgerProvider.Sqlite);
         Attacker = new Attacker(Ledger);
-        await using (var db = Ledger.OpenContext()) await SqliteSearchIndexer.CatchUpAsync(db, cancellationToken: TestContext.Current.CancellationToken);
+        await using (var db = Ledger.OpenContext())
+        {
+            await SqliteSearchIndexer.CatchUpAsync(db, cancellationToken: TestContext.Current.CancellationToken);
+            await Ledger.ExecuteAsync($"DROP TABLE {SqliteSearchIndex.Table(0)}");
+            await Ledger.ExecuteAsync($"DROP VIEW {SqliteSearchIndex.SourceView(0)}");
+            await Ledger.ExecuteAsync($"UPDATE ledger_search_state SET indexed_below = 0, partition_size = {PartitionSize}");
+            await SqliteSearchIndexer.CatchUpAsync(db, cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Equal(4, (await SearchIndexLayout.ReadAsync(db, TestContext.Current.CancellationToken))!.Partitions);
+        }
         Assert.Equal(FilledLedger.Size, await Ledger.ScalarAsync("SELECT indexed_below FROM ledger_search_state"));
         var clean = await Ledger.VerifyAsync();
         Assert.True(clean.Intact, $"the untouched ledger must verify: {clean.FirstFailure}");
@@ -44,19 +55,21 @@ public sealed class SqliteSearchIndexTamperTests : IAsyncLifetime
     }
 
     private Task<long> IndexedAsync(long sequence, string text) =>
-        Ledger.ScalarAsync($"SELECT count(*) FROM ledger_search WHERE search_text LIKE '%{text}%' AND rowid = {sequence}");
+        Ledger.ScalarAsync($"SELECT count(*) FROM {TargetPartition} WHERE search_text LIKE '%{text}%' AND rowid = {sequence}");
 
     [Fact]
     public async Task AnEntryRemovedFromTheIndexBelowTheMarkIsNamed()
     {
         // FTS5's own command for taking a row's tokens out of an external-content index: the row stays,
         // the envelope and its hashes are untouched, but no text search finds it any more.
+        Assert.Equal(1, await IndexedAsync(Target, "call-2-4"));
         await Attacker.ExecuteAsync(
-            $"INSERT INTO ledger_search(ledger_search, rowid, search_text) SELECT 'delete', sequence, search_text FROM ledger_entries WHERE sequence = {Target}");
-        Assert.Equal(0, await IndexedAsync(Target, "question"));
+            $"INSERT INTO {TargetPartition}({TargetPartition}, rowid, search_text) SELECT 'delete', sequence, search_text FROM ledger_entries WHERE sequence = {Target}");
+        Assert.Equal(0, await IndexedAsync(Target, "call-2-4"));
 
         var failure = await SearchIndexFailureAsync();
-        Assert.Contains("does not hold exactly the search text of the entries below its high-water mark", failure.Reason, StringComparison.Ordinal);
+        Assert.Contains($"partition 1 ({TargetPartition}, sequences 20 to 39) does not hold exactly the search text of its entries below the high-water mark",
+            failure.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,21 +77,61 @@ public sealed class SqliteSearchIndexTamperTests : IAsyncLifetime
     {
         // The row's tokens replaced by other text: a search for its words misses it, one for "hidden" finds it.
         await Attacker.ExecuteAsync(
-            $"INSERT INTO ledger_search(ledger_search, rowid, search_text) SELECT 'delete', sequence, search_text FROM ledger_entries WHERE sequence = {Target}");
-        await Attacker.ExecuteAsync($"INSERT INTO ledger_search(rowid, search_text) VALUES ({Target}, 'hidden from view')");
+            $"INSERT INTO {TargetPartition}({TargetPartition}, rowid, search_text) SELECT 'delete', sequence, search_text FROM ledger_entries WHERE sequence = {Target}");
+        await Attacker.ExecuteAsync($"INSERT INTO {TargetPartition}(rowid, search_text) VALUES ({Target}, 'hidden from view')");
 
         var failure = await SearchIndexFailureAsync();
-        Assert.Contains(SqliteSearchIndex.Table, failure.Reason, StringComparison.Ordinal);
+        Assert.Contains(TargetPartition, failure.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task AnIndexRowAddedIsNamed()
     {
         // Tokens for an entry that does not exist (yet): the index holds a row its source does not.
-        await Attacker.ExecuteAsync($"INSERT INTO ledger_search(rowid, search_text) VALUES ({FilledLedger.Size + 5}, 'planted text')");
+        var last = SqliteSearchIndex.Table(3);
+        await Attacker.ExecuteAsync($"INSERT INTO {last}(rowid, search_text) VALUES ({FilledLedger.Size + 5}, 'planted text')");
 
         var failure = await SearchIndexFailureAsync();
-        Assert.Contains(SqliteSearchIndex.Table, failure.Reason, StringComparison.Ordinal);
+        Assert.Contains(last, failure.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnEntryIndexedInAnotherPartitionIsNamed()
+    {
+        // The entry's tokens moved to the first partition: a search across all partitions still finds
+        // it, but each partition must hold exactly its own entries, so both are named.
+        await Attacker.ExecuteAsync(
+            $"INSERT INTO {TargetPartition}({TargetPartition}, rowid, search_text) SELECT 'delete', sequence, search_text FROM ledger_entries WHERE sequence = {Target}");
+        await Attacker.ExecuteAsync($"INSERT INTO {SqliteSearchIndex.Table(0)}(rowid, search_text) SELECT sequence, search_text FROM ledger_entries WHERE sequence = {Target}");
+
+        var result = await Ledger.VerifyAsync();
+
+        Assert.False(result.Intact);
+        var named = result.Failures.Where(f => f.Kind == FailureKind.SearchIndex).Select(f => f.Reason).ToList();
+        Assert.Equal(2, named.Count);
+        Assert.Contains(named, reason => reason.Contains($"partition 0 ({SqliteSearchIndex.Table(0)}", StringComparison.Ordinal));
+        Assert.Contains(named, reason => reason.Contains($"partition 1 ({TargetPartition}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ADroppedPartitionIsNamed()
+    {
+        await Attacker.ExecuteAsync($"DROP TABLE {SqliteSearchIndex.Table(2)}");
+
+        var failure = await SearchIndexFailureAsync();
+        Assert.Contains($"{SqliteSearchIndex.Table(2)} is missing", failure.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AChangedPartitionSizeIsNamed()
+    {
+        // Partitions of 30 would ask other tables for other ranges; the ones there were built for 20.
+        await Attacker.ExecuteAsync("UPDATE ledger_search_state SET partition_size = 30");
+
+        var result = await Ledger.VerifyAsync();
+
+        Assert.Contains(result.Failures, f => f.Kind == FailureKind.SearchIndex
+            && f.Reason.Contains($"{SqliteSearchIndex.SourceView(0)} is redefined", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -97,19 +150,20 @@ public sealed class SqliteSearchIndexTamperTests : IAsyncLifetime
     {
         // The careful version of the first attack: the view the index is checked against leaves the
         // entry out too, so FTS5's own check passes.
-        await Attacker.ExecuteAsync("DROP VIEW ledger_search_source");
-        await Attacker.ExecuteAsync($"CREATE VIEW ledger_search_source AS SELECT sequence, search_text FROM ledger_entries WHERE sequence < (SELECT indexed_below FROM ledger_search_state WHERE id = 1) AND sequence <> {Target}");
-        await Attacker.ExecuteAsync($"INSERT INTO ledger_search(ledger_search, rowid, search_text) SELECT 'delete', sequence, search_text FROM ledger_entries WHERE sequence = {Target}");
-        await Attacker.ExecuteAsync(SqliteSearchIndex.IntegrityCheck);
+        var view = SqliteSearchIndex.SourceView(1);
+        await Attacker.ExecuteAsync($"DROP VIEW {view}");
+        await Attacker.ExecuteAsync($"{SqliteSearchIndex.SourceViewDefinition(1, PartitionSize)} AND sequence <> {Target}");
+        await Attacker.ExecuteAsync(
+            $"INSERT INTO {TargetPartition}({TargetPartition}, rowid, search_text) SELECT 'delete', sequence, search_text FROM ledger_entries WHERE sequence = {Target}");
+        await Attacker.ExecuteAsync(SqliteSearchIndex.IntegrityCheck(1));
 
         var failure = await SearchIndexFailureAsync();
-        Assert.Contains("ledger_search_source is redefined", failure.Reason, StringComparison.Ordinal);
+        Assert.Contains($"{view} is redefined", failure.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task ADroppedMarkIsNamed()
     {
-        await Attacker.ExecuteAsync("DROP VIEW ledger_search_source");
         await Attacker.ExecuteAsync("DROP TABLE ledger_search_state");
 
         var result = await Ledger.VerifyAsync();
@@ -122,11 +176,9 @@ public sealed class SqliteSearchIndexTamperTests : IAsyncLifetime
     {
         // The same mark in a table without its checks: a second row or a negative mark would then be accepted.
         await Attacker.ExecuteAsync("CREATE TABLE mark_copy AS SELECT * FROM ledger_search_state");
-        await Attacker.ExecuteAsync("DROP VIEW ledger_search_source");
         await Attacker.ExecuteAsync("DROP TABLE ledger_search_state");
-        await Attacker.ExecuteAsync("CREATE TABLE ledger_search_state (id INTEGER PRIMARY KEY, indexed_below INTEGER)");
+        await Attacker.ExecuteAsync("CREATE TABLE ledger_search_state (id INTEGER PRIMARY KEY, indexed_below INTEGER, partition_size INTEGER)");
         await Attacker.ExecuteAsync("INSERT INTO ledger_search_state SELECT * FROM mark_copy");
-        await Attacker.ExecuteAsync(SqliteSearchIndex.SourceViewDefinition);
 
         var result = await Ledger.VerifyAsync();
 

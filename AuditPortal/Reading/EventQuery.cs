@@ -68,30 +68,32 @@ public sealed record EventQuery
     public async Task<IQueryable<LedgerEntry>> SelectionAsync(LedgerDbContext db, CancellationToken cancellationToken) =>
         (this with { Cursor = null }).Filter(db, await UseSqliteTextIndexAsync(db, cancellationToken));
 
-    private async Task<bool> UseSqliteTextIndexAsync(LedgerDbContext db, CancellationToken cancellationToken)
+    /// <returns>The index's layout when the query should start from its candidates; null when it should not.</returns>
+    private async Task<SearchIndexLayout?> UseSqliteTextIndexAsync(LedgerDbContext db, CancellationToken cancellationToken)
     {
-        if (Text?.ToLowerInvariant() is not { } lower || db.Provider != LedgerProvider.Sqlite || !SqliteSearchIndex.CanAnswer(lower)) return false;
+        if (Text?.ToLowerInvariant() is not { } lower || db.Provider != LedgerProvider.Sqlite || !SqliteSearchIndex.CanAnswer(lower)) return null;
+        if (await SearchIndexLayout.ReadAsync(db, cancellationToken) is not { Partitions: <= SqliteSearchIndex.MaxPartitions } layout) return null;
         var counted = await db.Database
-            .SqlQueryRaw<int>(SqliteSearchIndex.CountCandidatesSql, SqliteSearchIndex.CandidatePattern(lower), TextIndexCandidateLimit)
+            .SqlQueryRaw<int>(SqliteSearchIndex.CountCandidatesSql(layout), SqliteSearchIndex.CandidatePattern(lower), TextIndexCandidateLimit)
             .ToListAsync(cancellationToken);
-        return counted[0] < TextIndexCandidateLimit;
+        return counted[0] < TextIndexCandidateLimit ? layout : null;
     }
 
     /// <summary>
     /// The filters, newest first, as one query. Text is always matched exactly, with an escaped
     /// <c>LIKE '%…%'</c> on the lower-cased search text; PostgreSQL answers that from its trigram index.
-    /// With <paramref name="useSqliteTextIndex"/>, SQLite first narrows the rows to the FTS5 index's
-    /// candidates and the entries the index has not reached yet (a superset, <see cref="SqliteSearchIndex"/>),
-    /// which is what makes rare text fast.
+    /// Given the layout of SQLite's text index (<paramref name="sqliteTextIndex"/>), SQLite first narrows
+    /// the rows to the FTS5 index's candidates and the entries the index has not reached yet (a superset,
+    /// <see cref="SqliteSearchIndex"/>), which is what makes rare text fast.
     /// </summary>
-    public IQueryable<LedgerEntry> Apply(LedgerDbContext db, bool useSqliteTextIndex = false) =>
-        Filter(db, useSqliteTextIndex).OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Sequence);
+    public IQueryable<LedgerEntry> Apply(LedgerDbContext db, SearchIndexLayout? sqliteTextIndex = null) =>
+        Filter(db, sqliteTextIndex).OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Sequence);
 
-    private IQueryable<LedgerEntry> Filter(LedgerDbContext db, bool useSqliteTextIndex)
+    private IQueryable<LedgerEntry> Filter(LedgerDbContext db, SearchIndexLayout? sqliteTextIndex)
     {
         var entries = db.Entries.AsNoTracking();
         var lower = Text?.ToLowerInvariant();
-        var viaTextIndex = lower is not null && useSqliteTextIndex && db.Provider == LedgerProvider.Sqlite && SqliteSearchIndex.CanAnswer(lower);
+        var viaTextIndex = lower is not null && sqliteTextIndex is not null && db.Provider == LedgerProvider.Sqlite && SqliteSearchIndex.CanAnswer(lower);
         if (viaTextIndex)
         {
             // Fewer than TextIndexCandidateLimit rows can match, so the query must start from the index's
@@ -121,7 +123,7 @@ public sealed record EventQuery
         {
             if (viaTextIndex)
             {
-                var candidates = SqliteTextCandidates(db, lower);
+                var candidates = SqliteTextCandidates(db, sqliteTextIndex!, lower);
                 entries = entries.Where(e => candidates.Contains(e.Sequence));
             }
             var pattern = "%" + Escape(lower) + "%";
@@ -137,8 +139,8 @@ public sealed record EventQuery
     /// mark, and every entry above it, which the indexer has not reached yet (usually a few). The
     /// pattern is a parameter.
     /// </summary>
-    private static IQueryable<long> SqliteTextCandidates(LedgerDbContext db, string lowerCasedText) =>
-        db.Database.SqlQueryRaw<long>(SqliteSearchIndex.CandidatesSql, SqliteSearchIndex.CandidatePattern(lowerCasedText));
+    private static IQueryable<long> SqliteTextCandidates(LedgerDbContext db, SearchIndexLayout layout, string lowerCasedText) =>
+        db.Database.SqlQueryRaw<long>(SqliteSearchIndex.CandidatesSql(layout), SqliteSearchIndex.CandidatePattern(lowerCasedText));
 
     private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }
