@@ -6,7 +6,8 @@ namespace AuditPortal.Bench;
 /// <summary>
 /// The `verify` verb (bench/README.md): LedgerVerifier in-process on an existing ledger folder (SQLite,
 /// or with --postgres a PostgreSQL database whose key and anchors are in the folder), R times, each run beside plain SHA-256 over the same stored bytes, so the two figures share the
-/// machine's load of the moment. For profiling the verifier without refilling a ledger each time.
+/// machine's load of the moment. For profiling the verifier without refilling a ledger each time. With
+/// --probe-writer (SQLite), how long the portal's appends would wait for the write lock meanwhile.
 /// </summary>
 public static class VerifyBench
 {
@@ -14,16 +15,18 @@ public static class VerifyBench
     {
         string? ledgerDirectory = null, postgres = null;
         var runs = 3;
+        var probeWriter = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--ledger-dir" when i + 1 < args.Length: ledgerDirectory = args[++i]; break;
                 case "--postgres" when i + 1 < args.Length: postgres = args[++i]; break;
+                case "--probe-writer": probeWriter = true; break;
                 case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r > 0:
                     runs = r; i++; break;
                 default:
-                    Console.Error.WriteLine("usage: verify --ledger-dir DIR [--postgres CONNECTION_STRING] [--runs R]   (DIR: a ledger folder with signing.key, anchors/ and, without --postgres, ledger.db)");
+                    Console.Error.WriteLine("usage: verify --ledger-dir DIR [--postgres CONNECTION_STRING] [--runs R] [--probe-writer]   (DIR: a ledger folder with signing.key, anchors/ and, without --postgres, ledger.db)");
                     return 2;
             }
         }
@@ -42,11 +45,23 @@ public static class VerifyBench
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
+            // With --probe-writer (SQLite), a stand-in for the portal's writer takes the write lock every 10 ms
+            // during both runs: how long an append would stall while verify runs, beside the same during
+            // the plain read.
+            var probe = probeWriter && provider == BenchProvider.Sqlite ? WriterProbe.Start(connection) : null;
             var verify = await VerifyRun.VerifierAsync(provider, connection, keyFile, anchors);
+            var duringVerify = probe is null ? default : await probe.StopAsync();
+            if (probe is not null) await probe.DisposeAsync();
+            probe = probeWriter && provider == BenchProvider.Sqlite ? WriterProbe.Start(connection) : null;
             var hash = await VerifyRun.PlainHashAsync(provider, connection);
+            var duringHash = probe is null ? default : await probe.StopAsync();
+            if (probe is not null) await probe.DisposeAsync();
             Console.WriteLine($"run {run}: verifier {verify.EntriesPerSecond:N0} entries/s ({verify.Elapsed.TotalSeconds:0.000} s; {verify.Summary}) | " +
                               $"plain SHA-256 {hash.EntriesPerSecond:N0} entries/s ({hash.Elapsed.TotalSeconds:0.000} s) | ratio {100 * verify.EntriesPerSecond / hash.EntriesPerSecond:0.0} %");
             Console.WriteLine($"       verifier {verify.Cpu}");
+            if (probeWriter && provider == BenchProvider.Sqlite)
+                Console.WriteLine($"       writer's wait for the write lock: during verify longest {duringVerify.LongestMs:N0} ms, p99 {duringVerify.P99Ms:N1} ms ({duringVerify.Turns} turns) | " +
+                                  $"during plain SHA-256 longest {duringHash.LongestMs:N0} ms, p99 {duringHash.P99Ms:N1} ms ({duringHash.Turns} turns)");
             if (!verify.Ok) return 1;
         }
         return 0;
