@@ -132,6 +132,14 @@ public sealed class TestLedger : IAsyncDisposable
         return await command.ExecuteNonQueryAsync();
     }
 
+    public async Task<string> ScalarTextAsync(string sql)
+    {
+        await using var connection = OpenConnection();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+    }
+
     public async Task<long> ScalarAsync(string sql)
     {
         await using var connection = OpenConnection();

@@ -35,40 +35,56 @@ public static class SearchIndexCheck
     /// </summary>
     private static readonly TimeSpan WritersTurn = TimeSpan.FromMilliseconds(120);
 
-    public static Task<IReadOnlyList<VerificationFailure>> CheckAsync(LedgerDbContext db, CancellationToken cancellationToken = default) =>
-        Start(db, cancellationToken);
+    /// <param name="seals">Checks a partition's seal signature; null: seals are ignored and every partition is checked by FTS5.</param>
+    public static Task<IReadOnlyList<VerificationFailure>> CheckAsync(LedgerDbContext db, SealSignatureCheck? seals = null, CancellationToken cancellationToken = default) =>
+        Start(db, seals, cancellationToken);
+
+    /// <summary>Says what is wrong with a seal's signature (an untrusted key, a signature that does not verify), or null when it verifies.</summary>
+    public delegate string? SealSignatureCheck(SearchIndexSealStatement statement, uint keyId, byte[] signature);
 
     /// <summary>Starts the check on the thread pool; it uses <paramref name="db"/> only for its connection string, read here.</summary>
-    public static Task<IReadOnlyList<VerificationFailure>> Start(LedgerDbContext db, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<VerificationFailure>> Start(LedgerDbContext db, SealSignatureCheck? seals, CancellationToken cancellationToken)
     {
         if (db.Provider != LedgerProvider.Sqlite) return Task.FromResult<IReadOnlyList<VerificationFailure>>([]);
         var connectionString = db.Database.GetConnectionString() ?? throw new InvalidOperationException("The SQLite ledger has no connection string.");
         // A thread of its own, not the pool's: Microsoft.Data.Sqlite completes its "async" calls
         // synchronously, so the check blocks its thread for as long as it runs (seconds on a large
         // ledger), and on two cores the verifier's stages need the pool's few threads.
-        return Task.Factory.StartNew(() => CheckSqliteAsync(connectionString, cancellationToken), cancellationToken,
+        return Task.Factory.StartNew(() => CheckSqliteAsync(connectionString, seals, cancellationToken), cancellationToken,
             TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    private static async Task<IReadOnlyList<VerificationFailure>> CheckSqliteAsync(string connectionString, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<VerificationFailure>> CheckSqliteAsync(string connectionString, SealSignatureCheck? sealCheck, CancellationToken cancellationToken)
     {
         await using var own = LedgerDatabase.Open(LedgerProvider.Sqlite, connectionString);
         await own.Database.OpenConnectionAsync(cancellationToken);
         var connection = (SqliteConnection)own.Database.GetDbConnection();
         var failures = new List<VerificationFailure>();
         SearchIndexLayout? layout;
-        // A read transaction: one snapshot of the state table's definition, the mark and the log's size.
+        Dictionary<long, SealRow> seals = [];
+        // A read transaction: one snapshot of the state and seal tables' definitions, the mark, the log's size and the seals.
         await using (var transaction = connection.BeginTransaction(deferred: true))
         {
-            layout = await CheckDefinitionsAsync(connection, transaction, [(SqliteSearchIndex.StateTable, SqliteSearchIndex.StateTableDefinition)], failures, cancellationToken)
+            layout = await CheckDefinitionsAsync(connection, transaction,
+                    [(SqliteSearchIndex.StateTable, SqliteSearchIndex.StateTableDefinition), (SqliteSearchIndex.SealsTable, SqliteSearchIndex.SealsTableDefinition)],
+                    failures, cancellationToken)
                 ? await CheckMarkAsync(connection, transaction, failures, cancellationToken)
                 : null;
+            if (layout is not null && sealCheck is not null) seals = await ReadSealsAsync(connection, transaction, cancellationToken);
             await transaction.RollbackAsync(cancellationToken);
         }
         if (layout is null) return failures;
+        var tookWriteLock = false;
         for (var partition = 0L; partition < layout.Partitions; partition++)
         {
-            if (partition > 0) await Task.Delay(WritersTurn, cancellationToken);
+            // A full partition never changes again: with a seal it is checked by the seal, in a read transaction.
+            if ((partition + 1) * layout.PartitionSize <= layout.IndexedBelow && seals.TryGetValue(partition, out var seal))
+            {
+                await CheckSealedPartitionAsync(connection, partition, layout.PartitionSize, seal, sealCheck!, failures, cancellationToken);
+                continue;
+            }
+            if (tookWriteLock) await Task.Delay(WritersTurn, cancellationToken);
+            tookWriteLock = true;
             // BEGIN IMMEDIATE (the provider's default); rolled back: nothing is written. The partition's
             // view reads the mark as it is now; a mark the indexer moved since is checked as it stands.
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -80,6 +96,56 @@ public static class SearchIndexCheck
             await transaction.RollbackAsync(cancellationToken);
         }
         return failures;
+    }
+
+    private sealed record SealRow(byte[] TextHash, byte[] IndexHash, uint KeyId, byte[] Signature);
+
+    private static async Task<Dictionary<long, SealRow>> ReadSealsAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var seals = new Dictionary<long, SealRow>();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT partition, text_hash, index_hash, key_id, signature FROM {SqliteSearchIndex.SealsTable}";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            // A value of another type is not a seal; the partition is then checked by FTS5.
+            if (reader.GetFieldType(1) != typeof(byte[]) || reader.GetFieldType(2) != typeof(byte[]) || reader.GetFieldType(3) != typeof(long)
+                || reader.GetFieldType(4) != typeof(byte[]) || reader.GetInt64(3) is < 0 or > uint.MaxValue) continue;
+            seals[reader.GetInt64(0)] = new SealRow((byte[])reader.GetValue(1), (byte[])reader.GetValue(2), (uint)reader.GetInt64(3), (byte[])reader.GetValue(4));
+        }
+        return seals;
+    }
+
+    /// <summary>
+    /// A sealed partition: its definitions, the seal's signature over this partition's range and the two
+    /// hashes, and the hashes recomputed now: the search text of its entries (which the entry stage checks
+    /// against their envelopes) and its FTS5 tables. A read transaction: no write lock, no re-tokenising.
+    /// </summary>
+    private static async Task CheckSealedPartitionAsync(SqliteConnection connection, long partition, long partitionSize, SealRow seal,
+        SealSignatureCheck sealCheck, List<VerificationFailure> failures, CancellationToken cancellationToken)
+    {
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        if (!await CheckDefinitionsAsync(connection, transaction,
+                [(SqliteSearchIndex.Table(partition), SqliteSearchIndex.TableDefinition(partition)),
+                 (SqliteSearchIndex.SourceView(partition), SqliteSearchIndex.SourceViewDefinition(partition, partitionSize)),
+                 .. SqliteSearchIndex.ShadowTables(partition)],
+                failures, cancellationToken))
+            return;
+        var name = $"the text search index's partition {partition} ({SqliteSearchIndex.Table(partition)}, sequences {partition * partitionSize} to {(partition + 1) * partitionSize - 1})";
+        var statement = new SearchIndexSealStatement("", partition, partition * partitionSize, (partition + 1) * partitionSize, seal.TextHash, seal.IndexHash);
+        if (sealCheck(statement, seal.KeyId, seal.Signature) is { } problem)
+        {
+            failures.Add(new VerificationFailure(FailureKind.SearchIndex, $"{name}: its seal ({SqliteSearchIndex.SealsTable}) {problem}"));
+            return;
+        }
+        if (!(await SearchIndexHashes.TextHashAsync(connection, transaction, partition, cancellationToken)).AsSpan().SequenceEqual(seal.TextHash))
+            failures.Add(new VerificationFailure(FailureKind.SearchIndex,
+                $"{name}: its entries' search text is not the text the partition was sealed with (search text edited before the seal, and put back since?)"));
+        else if (!(await SearchIndexHashes.IndexHashAsync(connection, transaction, partition, cancellationToken)).AsSpan().SequenceEqual(seal.IndexHash))
+            failures.Add(new VerificationFailure(FailureKind.SearchIndex,
+                $"{name}: its FTS5 tables are not what the portal sealed (index edited after the seal)"));
+        await transaction.RollbackAsync(cancellationToken);
     }
 
     /// <summary>A view that left an entry out would make an index missing that entry look complete.</summary>

@@ -48,6 +48,12 @@ public static class SqliteSearchIndex
     public const string StateTableDefinition =
         $"CREATE TABLE {StateTable} (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), indexed_below INTEGER NOT NULL CHECK (indexed_below >= 0), partition_size INTEGER NOT NULL CHECK (partition_size > 0))";
 
+    /// <summary>The portal's signed seals of full partitions (<see cref="SqliteSearchIndexSealer"/>), one row per partition.</summary>
+    public const string SealsTable = "ledger_search_seals";
+
+    public const string SealsTableDefinition =
+        $"CREATE TABLE {SealsTable} (partition INTEGER NOT NULL PRIMARY KEY CHECK (partition >= 0), text_hash BLOB NOT NULL, index_hash BLOB NOT NULL, key_id INTEGER NOT NULL, signature BLOB NOT NULL)";
+
     /// <summary>The FTS5 table of partition <paramref name="partition"/>.</summary>
     public static string Table(long partition) => $"ledger_search_p{partition}";
 
@@ -60,6 +66,18 @@ public static class SqliteSearchIndex
 
     public static string TableDefinition(long partition) =>
         $"CREATE VIRTUAL TABLE {Table(partition)} USING fts5(search_text, content='{SourceView(partition)}', content_rowid='sequence', tokenize='trigram', detail='none', columnsize=0)";
+
+    /// <summary>
+    /// The tables FTS5 keeps partition <paramref name="partition"/> in, as it creates them (external
+    /// content, <c>columnsize=0</c>: no content or size table). A sealed partition is checked by hashing
+    /// them, so they must be plain tables as FTS5 made them, not views or tables of another shape.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Definition)> ShadowTables(long partition) =>
+    [
+        ($"{Table(partition)}_data", $"CREATE TABLE '{Table(partition)}_data'(id INTEGER PRIMARY KEY, block BLOB)"),
+        ($"{Table(partition)}_idx", $"CREATE TABLE '{Table(partition)}_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID"),
+        ($"{Table(partition)}_config", $"CREATE TABLE '{Table(partition)}_config'(k PRIMARY KEY, v) WITHOUT ROWID"),
+    ];
 
     /// <summary>How many partitions hold entries when the mark is at <paramref name="mark"/>.</summary>
     public static long PartitionsBelow(long mark, long partitionSize) => (mark + partitionSize - 1) / partitionSize;

@@ -46,7 +46,7 @@ public sealed class LedgerVerifier
         // snapshot, on a connection of its own (SQLite's FTS5 integrity check is a write statement,
         // which a read transaction cannot upgrade to while the portal appends), and at the same time
         // as the entry stream: the two are each about half of a run's work (docs/benchmarks.md).
-        var searchIndex = Search.SearchIndexCheck.Start(db, cancellationToken);
+        var searchIndex = Search.SearchIndexCheck.Start(db, CheckSearchIndexSeal, cancellationToken);
         IReadOnlyList<VerificationFailure> replay;
         try
         {
@@ -73,6 +73,12 @@ public sealed class LedgerVerifier
         var result = run.Result();
         return result with { Failures = [.. result.Failures, .. derivedState] };
     }
+
+    /// <summary>A sealed text search partition's signature: by a trusted key, over this log's origin.</summary>
+    private string? CheckSearchIndexSeal(Search.SearchIndexSealStatement statement, uint keyId, byte[] signature) =>
+        !_keys.TryGetValue(keyId, out var key) ? $"is signed by key id {keyId:x8}, which is not trusted"
+        : key.Verify((statement with { Origin = _origin }).ToBytes(), signature) ? null
+        : "has a signature that does not verify";
 
     private sealed class Run(LedgerVerifier owner, IProgress<long>? progress)
     {

@@ -35,7 +35,7 @@ public sealed class SqliteSearchIndexerTests
 
         Assert.Equal(5000, await SqliteSearchIndexer.IndexedBelowAsync(db, ct));
         Assert.Equal(4321, await ledger.ScalarAsync($"SELECT rowid FROM {SqliteSearchIndex.Table(0)} WHERE search_text LIKE '%number 4321%'"));
-        Assert.Empty(await SearchIndexCheck.CheckAsync(db, ct));
+        Assert.Empty(await SearchIndexCheck.CheckAsync(db, cancellationToken: ct));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class SqliteSearchIndexerTests
             Assert.Equal(partition * 1500L, await ledger.ScalarAsync($"SELECT min(rowid) FROM {SqliteSearchIndex.Table(partition)} WHERE search_text LIKE '%entry number%'"));
             Assert.Equal(Math.Min(partition * 1500L + 1499, 4999), await ledger.ScalarAsync($"SELECT max(rowid) FROM {SqliteSearchIndex.Table(partition)} WHERE search_text LIKE '%entry number%'"));
         }
-        Assert.Empty(await SearchIndexCheck.CheckAsync(db, ct));
+        Assert.Empty(await SearchIndexCheck.CheckAsync(db, cancellationToken: ct));
     }
 
     [Fact]
@@ -84,5 +84,23 @@ public sealed class SqliteSearchIndexerTests
         await Eventually.WaitUntilAsync(async () => await SqliteSearchIndexer.IndexedBelowAsync(db, ct) >= size, $"the indexer did not reach the log's {size} entries");
         Assert.Equal(size, await SqliteSearchIndexer.IndexedBelowAsync(db, ct));
         Assert.Equal(20, await ledger.ScalarAsync($"SELECT count(*) FROM {SqliteSearchIndex.Table(0)} WHERE search_text LIKE '%indexed-call-%'"));
+    }
+    [Fact]
+    public async Task ThePortalSealsEachPartitionOnceItIsFull()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var ledger = await TestLedger.CreateMigratedAsync(LedgerProvider.Sqlite, ct);
+        await ledger.ExecuteAsync("UPDATE ledger_search_state SET partition_size = 10");
+        await using var portal = new PortalFactory(ledger);
+        var client = await portal.ClientWithKeyAsync("seal-bot", ApiKeyScopes.Ingest);
+
+        // The key's event and 24 calls: partitions 0 and 1 are full, 2 is open.
+        await Events.PostAsync(client, [.. Enumerable.Range(0, 24).Select(i => Events.LlmCall($"sealed-call-{i}"))]);
+
+        await Eventually.WaitUntilAsync(async () => await ledger.ScalarAsync($"SELECT count(*) FROM {SqliteSearchIndex.SealsTable}") == 2,
+            "the portal did not seal the two full partitions");
+        Assert.Equal(0, await ledger.ScalarAsync($"SELECT count(*) FROM {SqliteSearchIndex.SealsTable} WHERE partition > 1"));
+        var result = await ledger.VerifyAsync();
+        Assert.True(result.Intact, $"a ledger with sealed partitions must verify: {result.FirstFailure}");
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Search;
+using AuditPortal.Ledger;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Features.Demo;
@@ -32,6 +33,10 @@ public static class SeedDemoCommand
             var indexed = await SqliteSearchIndexer.CatchUpAsync(db, cancellationToken: cancellationToken);
             if (indexed > 0)
                 Console.Error.WriteLine($"Indexed {indexed.ToString("N0", CultureInfo.InvariantCulture)} entries for text search in {stopwatch.Elapsed.TotalSeconds:F1} s.");
+            stopwatch.Restart();
+            var sealedPartitions = await SqliteSearchIndexSealer.SealAllAsync(db, services.GetRequiredService<SigningKeyHolder>().Signer, cancellationToken);
+            if (sealedPartitions > 0)
+                Console.Error.WriteLine($"Sealed {sealedPartitions} full text search partitions in {stopwatch.Elapsed.TotalSeconds:F1} s.");
             return 0;
         }
         catch (DemoAlreadyLoadedException e)
