@@ -35,17 +35,25 @@ public static class SearchIndexCheck
     /// </summary>
     private static readonly TimeSpan WritersTurn = TimeSpan.FromMilliseconds(120);
 
-    /// <param name="seals">Checks a partition's seal signature; null: seals are ignored and every partition is checked by FTS5.</param>
-    public static Task<IReadOnlyList<VerificationFailure>> CheckAsync(LedgerDbContext db, SealSignatureCheck? seals = null, CancellationToken cancellationToken = default) =>
-        Start(db, seals, cancellationToken);
+    /// <summary>Every partition checked by FTS5, seals ignored.</summary>
+    public static async Task<IReadOnlyList<VerificationFailure>> CheckAsync(LedgerDbContext db, CancellationToken cancellationToken = default) =>
+        (await Start(db, null, cancellationToken)).Failures;
+
+    /// <summary>
+    /// What the check found, and for each sealed partition whose seal and FTS5 tables verified, the text
+    /// hash its seal names: the caller compares it with the hash of the search text it checked against
+    /// the envelopes (the entry stream), which is what ties the seal to them.
+    /// </summary>
+    public sealed record Result(IReadOnlyList<VerificationFailure> Failures, IReadOnlyDictionary<long, byte[]> SealedTextHashes);
 
     /// <summary>Says what is wrong with a seal's signature (an untrusted key, a signature that does not verify), or null when it verifies.</summary>
     public delegate string? SealSignatureCheck(SearchIndexSealStatement statement, uint keyId, byte[] signature);
 
     /// <summary>Starts the check on the thread pool; it uses <paramref name="db"/> only for its connection string, read here.</summary>
-    public static Task<IReadOnlyList<VerificationFailure>> Start(LedgerDbContext db, SealSignatureCheck? seals, CancellationToken cancellationToken)
+    /// <param name="seals">Checks a partition's seal signature; null: seals are ignored and every partition is checked by FTS5.</param>
+    public static Task<Result> Start(LedgerDbContext db, SealSignatureCheck? seals, CancellationToken cancellationToken)
     {
-        if (db.Provider != LedgerProvider.Sqlite) return Task.FromResult<IReadOnlyList<VerificationFailure>>([]);
+        if (db.Provider != LedgerProvider.Sqlite) return Task.FromResult(new Result([], new Dictionary<long, byte[]>()));
         var connectionString = db.Database.GetConnectionString() ?? throw new InvalidOperationException("The SQLite ledger has no connection string.");
         // A thread of its own, not the pool's: Microsoft.Data.Sqlite completes its "async" calls
         // synchronously, so the check blocks its thread for as long as it runs (seconds on a large
@@ -54,12 +62,13 @@ public static class SearchIndexCheck
             TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    private static async Task<IReadOnlyList<VerificationFailure>> CheckSqliteAsync(string connectionString, SealSignatureCheck? sealCheck, CancellationToken cancellationToken)
+    private static async Task<Result> CheckSqliteAsync(string connectionString, SealSignatureCheck? sealCheck, CancellationToken cancellationToken)
     {
         await using var own = LedgerDatabase.Open(LedgerProvider.Sqlite, connectionString);
         await own.Database.OpenConnectionAsync(cancellationToken);
         var connection = (SqliteConnection)own.Database.GetDbConnection();
         var failures = new List<VerificationFailure>();
+        var sealedTextHashes = new Dictionary<long, byte[]>();
         SearchIndexLayout? layout;
         Dictionary<long, SealRow> seals = [];
         // A read transaction: one snapshot of the state and seal tables' definitions, the mark, the log's size and the seals.
@@ -73,14 +82,15 @@ public static class SearchIndexCheck
             if (layout is not null && sealCheck is not null) seals = await ReadSealsAsync(connection, transaction, cancellationToken);
             await transaction.RollbackAsync(cancellationToken);
         }
-        if (layout is null) return failures;
+        if (layout is null) return new Result(failures, sealedTextHashes);
         var tookWriteLock = false;
         for (var partition = 0L; partition < layout.Partitions; partition++)
         {
             // A full partition never changes again: with a seal it is checked by the seal, in a read transaction.
             if ((partition + 1) * layout.PartitionSize <= layout.IndexedBelow && seals.TryGetValue(partition, out var seal))
             {
-                await CheckSealedPartitionAsync(connection, partition, layout.PartitionSize, seal, sealCheck!, failures, cancellationToken);
+                if (await CheckSealedPartitionAsync(connection, partition, layout.PartitionSize, seal, sealCheck!, failures, cancellationToken))
+                    sealedTextHashes[partition] = seal.TextHash;
                 continue;
             }
             if (tookWriteLock) await Task.Delay(WritersTurn, cancellationToken);
@@ -95,7 +105,7 @@ public static class SearchIndexCheck
                 await CheckPartitionAsync(connection, transaction, partition, layout.PartitionSize, failures, cancellationToken);
             await transaction.RollbackAsync(cancellationToken);
         }
-        return failures;
+        return new Result(failures, sealedTextHashes);
     }
 
     private sealed record SealRow(byte[] TextHash, byte[] IndexHash, uint KeyId, byte[] Signature);
@@ -119,10 +129,11 @@ public static class SearchIndexCheck
 
     /// <summary>
     /// A sealed partition: its definitions, the seal's signature over this partition's range and the two
-    /// hashes, and the hashes recomputed now: the search text of its entries (which the entry stage checks
-    /// against their envelopes) and its FTS5 tables. A read transaction: no write lock, no re-tokenising.
+    /// hashes, and the hash of its FTS5 tables recomputed now. The text hash is the caller's to compare
+    /// (<see cref="Result"/>). A read transaction: no write lock, no re-tokenising.
     /// </summary>
-    private static async Task CheckSealedPartitionAsync(SqliteConnection connection, long partition, long partitionSize, SealRow seal,
+    /// <returns>Whether the seal and the tables verified, so that the seal's text hash is left to compare.</returns>
+    private static async Task<bool> CheckSealedPartitionAsync(SqliteConnection connection, long partition, long partitionSize, SealRow seal,
         SealSignatureCheck sealCheck, List<VerificationFailure> failures, CancellationToken cancellationToken)
     {
         await using var transaction = connection.BeginTransaction(deferred: true);
@@ -131,22 +142,25 @@ public static class SearchIndexCheck
                  (SqliteSearchIndex.SourceView(partition), SqliteSearchIndex.SourceViewDefinition(partition, partitionSize)),
                  .. SqliteSearchIndex.ShadowTables(partition)],
                 failures, cancellationToken))
-            return;
+            return false;
         var name = $"the text search index's partition {partition} ({SqliteSearchIndex.Table(partition)}, sequences {partition * partitionSize} to {(partition + 1) * partitionSize - 1})";
         var statement = new SearchIndexSealStatement("", partition, partition * partitionSize, (partition + 1) * partitionSize, seal.TextHash, seal.IndexHash);
         if (sealCheck(statement, seal.KeyId, seal.Signature) is { } problem)
         {
             failures.Add(new VerificationFailure(FailureKind.SearchIndex, $"{name}: its seal ({SqliteSearchIndex.SealsTable}) {problem}"));
-            return;
+            return false;
         }
-        if (!(await SearchIndexHashes.TextHashAsync(connection, transaction, partition, cancellationToken)).AsSpan().SequenceEqual(seal.TextHash))
-            failures.Add(new VerificationFailure(FailureKind.SearchIndex,
-                $"{name}: its entries' search text is not the text the partition was sealed with (search text edited before the seal, and put back since?)"));
-        else if (!(await SearchIndexHashes.IndexHashAsync(connection, transaction, partition, cancellationToken)).AsSpan().SequenceEqual(seal.IndexHash))
-            failures.Add(new VerificationFailure(FailureKind.SearchIndex,
-                $"{name}: its FTS5 tables are not what the portal sealed (index edited after the seal)"));
+        var intact = (await SearchIndexHashes.IndexHashAsync(connection, transaction, partition, cancellationToken)).AsSpan().SequenceEqual(seal.IndexHash);
+        if (!intact)
+            failures.Add(new VerificationFailure(FailureKind.SearchIndex, $"{name}: its FTS5 tables are not what the portal sealed (index edited after the seal)"));
         await transaction.RollbackAsync(cancellationToken);
+        return intact;
     }
+
+    /// <summary>The failure for a sealed partition whose entries' search text (as the entry stream checked it) is not what its seal names.</summary>
+    public static VerificationFailure TextNotSealed(long partition, long partitionSize) => new(FailureKind.SearchIndex,
+        $"the text search index's partition {partition} ({SqliteSearchIndex.Table(partition)}, sequences {partition * partitionSize} to {(partition + 1) * partitionSize - 1}): " +
+        "its entries' search text is not the text the partition was sealed with (search text edited before the seal, and put back since?)");
 
     /// <summary>A view that left an entry out would make an index missing that entry look complete.</summary>
     private static async Task<bool> CheckDefinitionsAsync(SqliteConnection connection, SqliteTransaction transaction,

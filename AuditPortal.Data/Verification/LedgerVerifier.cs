@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using AuditPortal.Data.Anchors;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Merkle;
+using AuditPortal.Data.Search;
 using AuditPortal.Data.Signing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -38,7 +39,7 @@ public sealed class LedgerVerifier
     public async Task<VerificationResult> VerifyAsync(LedgerDbContext db, CancellationToken cancellationToken = default,
         IProgress<long>? progress = null)
     {
-        var run = new Run(this, progress);
+        using var run = new Run(this, progress);
         // Anchor files first: each is written after its checkpoint row commits, so every anchor read
         // here is covered by the snapshot that starts next, however busy the portal is.
         var anchors = _anchors?.ReadAll().ToList();
@@ -53,6 +54,7 @@ public sealed class LedgerVerifier
             await using (await LedgerSnapshot.BeginAsync(db, cancellationToken))
             {
                 await run.LoadCheckpointsAsync(db, anchors, cancellationToken);
+                await run.LoadSearchIndexLayoutAsync(db, cancellationToken);
                 await run.LoadPurgeAuthorityAsync(db, cancellationToken);
                 await run.StreamEntriesAsync(db, cancellationToken);
                 await run.CheckTailAsync(db, cancellationToken);
@@ -68,7 +70,8 @@ public sealed class LedgerVerifier
             catch (Exception) { /* superseded by the exception being rethrown */ }
             throw;
         }
-        IReadOnlyList<VerificationFailure> derivedState = [.. replay, .. await searchIndex];
+        var index = await searchIndex;
+        IReadOnlyList<VerificationFailure> derivedState = [.. replay, .. index.Failures, .. run.CompareSealedSearchText(index.SealedTextHashes)];
         run.CheckAnchorsPresent();
         var result = run.Result();
         return result with { Failures = [.. result.Failures, .. derivedState] };
@@ -80,7 +83,7 @@ public sealed class LedgerVerifier
         : key.Verify((statement with { Origin = _origin }).ToBytes(), signature) ? null
         : "has a signature that does not verify";
 
-    private sealed class Run(LedgerVerifier owner, IProgress<long>? progress)
+    private sealed class Run(LedgerVerifier owner, IProgress<long>? progress) : IDisposable
     {
         private readonly List<VerificationFailure> _failures = [];
         private Retention.PurgeAuthority _purges = new([]);
@@ -99,6 +102,9 @@ public sealed class LedgerVerifier
         private readonly List<string> _warnings = [];
         private SealView? _seal;
         private long _lastSealSize;
+        // The text hash of each full search partition, from the search text checked against each envelope.
+        private PartitionTextHashes? _searchText;
+        private long _searchPartitionSize;
         private int _sealCount;
         private int _checkpointCount;
         private int _anchorCount;
@@ -111,6 +117,43 @@ public sealed class LedgerVerifier
             Warnings = _warnings,
             Purged = _purges.PurgedBy,
         };
+
+        /// <summary>The text search index's partition size (SQLite), so that the stream can hash each partition's search text.</summary>
+        public async Task LoadSearchIndexLayoutAsync(LedgerDbContext db, CancellationToken cancellationToken)
+        {
+            SearchIndexLayout? layout;
+            try
+            {
+                layout = await SearchIndexLayout.ReadAsync(db, cancellationToken);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidCastException or InvalidOperationException)
+            {
+                layout = null; // the search index stage names a missing or redefined state table
+            }
+            if (layout is not { PartitionSize: > 0 }) return;
+            _searchPartitionSize = layout.PartitionSize;
+            _searchText = new PartitionTextHashes(layout.PartitionSize);
+        }
+
+        public void Dispose() => _searchText?.Dispose();
+
+        /// <summary>
+        /// Each sealed partition's text hash must be the hash of the search text this stream checked
+        /// against the envelopes. Left out when the stream stopped before the partition's end: an entry
+        /// failure is named first.
+        /// </summary>
+        public IEnumerable<VerificationFailure> CompareSealedSearchText(IReadOnlyDictionary<long, byte[]> sealedTextHashes)
+        {
+            foreach (var (partition, sealedHash) in sealedTextHashes.OrderBy(p => p.Key))
+            {
+                if (_searchText is null)
+                    yield return new VerificationFailure(FailureKind.SearchIndex,
+                        $"the text search index's partition {partition} is sealed, but its search text could not be compared: the entry stream could not read the partition size ({SqliteSearchIndex.StateTable})");
+                else if ((partition + 1) * _searchPartitionSize > Position) continue;
+                else if (!_searchText.Completed.TryGetValue(partition, out var streamed) || !streamed.AsSpan().SequenceEqual(sealedHash))
+                    yield return Search.SearchIndexCheck.TextNotSealed(partition, _searchPartitionSize);
+            }
+        }
 
         /// <summary>
         /// The portal's retention events and tombstones, in order, read in the snapshot before the
@@ -390,6 +433,7 @@ public sealed class LedgerVerifier
                 return;
             }
             if (!CheckWhatReadsSelectOn(check, position)) return;
+            _searchText?.Add(position, entry.Copies.SearchText is { } text ? text.Span : default);
 
             _tree.Append(check.LeafHash, (id, hash) => recomputedNodes.Add(new NodeRow(id.StorageKey, hash)));
             Position = position + 1;
