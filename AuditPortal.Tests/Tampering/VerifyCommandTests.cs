@@ -56,6 +56,24 @@ public sealed class VerifyCommandTests
     }
 
     [Fact]
+    public async Task VerifyOfALedgerThisVersionHasNotMigratedExitsTwoAndSaysToMigrate()
+    {
+        // A ledger from before the text search seals: an upgrade step, not tampering.
+        await using var ledger = await FilledLedger.CreateAsync(LedgerProvider.Sqlite);
+        await ledger.ExecuteAsync("DROP TABLE ledger_search_seals");
+        await ledger.ExecuteAsync("DELETE FROM \"__EFMigrationsHistory\" WHERE migration_id LIKE '%_SearchIndexSeals'");
+
+        var (exit, stdout, stderr) = await PortalProcess.RunVerbAsync(ledger, "verify");
+
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        Assert.Contains("1 migration(s) this version has not applied", stderr);
+        Assert.Contains("SearchIndexSeals", stderr);
+        Assert.Contains("run `migrate`", stderr);
+        Assert.Equal(0, await ledger.ScalarAsync("SELECT count(*) FROM sqlite_master WHERE name = 'ledger_search_seals'"));
+    }
+
+    [Fact]
     public async Task VerifyAcceptsThePublishedVerifierKeyAndExitsTwoWhenItCannotRun()
     {
         await using var ledger = await FilledLedger.CreateAsync(LedgerProvider.Sqlite);
