@@ -16,24 +16,46 @@ namespace AuditPortal.Data.Search;
 /// </summary>
 public static class SqliteSearchIndexSealer
 {
+    private const string NextToSealSql =
+        $"""
+         WITH RECURSIVE full(k) AS (SELECT 0 WHERE (SELECT indexed_below / partition_size FROM {SqliteSearchIndex.StateTable} WHERE id = 1) > 0
+             UNION ALL SELECT k + 1 FROM full WHERE k + 1 < (SELECT indexed_below / partition_size FROM {SqliteSearchIndex.StateTable} WHERE id = 1))
+         SELECT min(k) FROM full WHERE k NOT IN (SELECT partition FROM {SqliteSearchIndex.SealsTable})
+         """;
+
+    /// <summary>
+    /// The first full partition without a seal, or null: a read without the write lock, so that the
+    /// portal asks after every catch-up without taking a turn from the writer when there is nothing to seal.
+    /// </summary>
+    public static async Task<long?> NextToSealAsync(LedgerDbContext db, CancellationToken cancellationToken = default)
+    {
+        if (db.Provider != LedgerProvider.Sqlite) return null;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = NextToSealSql;
+            return await command.ExecuteScalarAsync(cancellationToken) as long?;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     /// <summary>Seals the first full partition that has no seal yet.</summary>
     /// <returns>The partition sealed, or null when every full partition is sealed.</returns>
     /// <exception cref="SearchIndexSealRefusedException">The partition does not hold exactly its entries' search text: it is not sealed.</exception>
     public static async Task<long?> SealNextAsync(LedgerDbContext db, NoteSigner signer, CancellationToken cancellationToken = default)
     {
-        if (db.Provider != LedgerProvider.Sqlite) return null;
+        if (await NextToSealAsync(db, cancellationToken) is null) return null;
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             var connection = (SqliteConnection)db.Database.GetDbConnection();
             // BEGIN IMMEDIATE (the provider's default): the check and the hashes see what the seal says.
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            var partition = await ScalarAsync(connection, transaction,
-                $"""
-                 WITH RECURSIVE full(k) AS (SELECT 0 WHERE (SELECT indexed_below / partition_size FROM {SqliteSearchIndex.StateTable} WHERE id = 1) > 0
-                     UNION ALL SELECT k + 1 FROM full WHERE k + 1 < (SELECT indexed_below / partition_size FROM {SqliteSearchIndex.StateTable} WHERE id = 1))
-                 SELECT min(k) FROM full WHERE k NOT IN (SELECT partition FROM {SqliteSearchIndex.SealsTable})
-                 """, cancellationToken);
+            var partition = await ScalarAsync(connection, transaction, NextToSealSql, cancellationToken);
             if (partition is not { } k) return null;
             var partitionSize = await ScalarAsync(connection, transaction, $"SELECT partition_size FROM {SqliteSearchIndex.StateTable} WHERE id = 1", cancellationToken)
                 ?? throw new InvalidOperationException($"The text search index's state ({SqliteSearchIndex.StateTable}) is missing; run `verify`.");

@@ -65,7 +65,8 @@ public sealed partial class SearchIndexService(
                 added = await SqliteSearchIndexer.IndexNextBatchAsync(db, cancellationToken: cancellationToken);
             if (added == 0) break;
         }
-        while (!_sealingStopped)
+        // Asked without the gate: after most catch-ups there is nothing to seal, and the writer keeps its turn.
+        while (!_sealingStopped && await SqliteSearchIndexSealer.NextToSealAsync(db, cancellationToken) is not null)
         {
             long? sealedPartition;
             try
