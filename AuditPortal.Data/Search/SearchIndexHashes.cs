@@ -20,7 +20,7 @@ public static class SearchIndexHashes
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var header = new byte[12];
-        await using var command = Command(connection, transaction, $"SELECT sequence, search_text FROM {SqliteSearchIndex.SourceView(partition)} ORDER BY sequence");
+        await using var command = SearchIndexStatements.Command(connection, transaction, $"SELECT sequence, search_text FROM {SqliteSearchIndex.SourceView(partition)} ORDER BY sequence");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -52,7 +52,7 @@ public static class SearchIndexHashes
                  })
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(sql));
-            await using var command = Command(connection, transaction, sql);
+            await using var command = SearchIndexStatements.Command(connection, transaction, sql);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 for (var column = 0; column < reader.FieldCount; column++)
@@ -82,13 +82,5 @@ public static class SearchIndexHashes
         BinaryPrimitives.WriteInt32BigEndian(header[1..5], bytes.Length);
         hash.AppendData(header[..5]);
         hash.AppendData(bytes);
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
     }
 }

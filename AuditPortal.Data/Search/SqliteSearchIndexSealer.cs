@@ -43,25 +43,28 @@ public static class SqliteSearchIndexSealer
         }
     }
 
-    /// <summary>Seals the first full partition that has no seal yet.</summary>
+    /// <summary>
+    /// Seals the first full partition that has no seal yet. Takes the write lock to find out; a caller on
+    /// a hot path asks <see cref="NextToSealAsync"/> first.
+    /// </summary>
     /// <returns>The partition sealed, or null when every full partition is sealed.</returns>
     /// <exception cref="SearchIndexSealRefusedException">The partition does not hold exactly its entries' search text: it is not sealed.</exception>
     public static async Task<long?> SealNextAsync(LedgerDbContext db, NoteSigner signer, CancellationToken cancellationToken = default)
     {
-        if (await NextToSealAsync(db, cancellationToken) is null) return null;
+        if (db.Provider != LedgerProvider.Sqlite) return null;
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             var connection = (SqliteConnection)db.Database.GetDbConnection();
             // BEGIN IMMEDIATE (the provider's default): the check and the hashes see what the seal says.
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            var partition = await ScalarAsync(connection, transaction, NextToSealSql, cancellationToken);
+            var partition = await SearchIndexStatements.ScalarAsync(connection, transaction, NextToSealSql, cancellationToken);
             if (partition is not { } k) return null;
-            var partitionSize = await ScalarAsync(connection, transaction, $"SELECT partition_size FROM {SqliteSearchIndex.StateTable} WHERE id = 1", cancellationToken)
+            var partitionSize = await SearchIndexStatements.ScalarAsync(connection, transaction, $"SELECT partition_size FROM {SqliteSearchIndex.StateTable} WHERE id = 1", cancellationToken)
                 ?? throw new InvalidOperationException($"The text search index's state ({SqliteSearchIndex.StateTable}) is missing; run `verify`.");
             try
             {
-                await ExecuteAsync(connection, transaction, SqliteSearchIndex.IntegrityCheck(k), cancellationToken);
+                await SearchIndexStatements.ExecuteAsync(connection, transaction, SqliteSearchIndex.IntegrityCheck(k), cancellationToken);
             }
             catch (SqliteException e) when (e.SqliteErrorCode == 11 /* SQLITE_CORRUPT, incl. SQLITE_CORRUPT_VTAB */)
             {
@@ -71,10 +74,8 @@ public static class SqliteSearchIndexSealer
             var statement = new SearchIndexSealStatement(signer.Name, k, k * partitionSize, (k + 1) * partitionSize,
                 await SearchIndexHashes.TextHashAsync(connection, transaction, k, cancellationToken),
                 await SearchIndexHashes.IndexHashAsync(connection, transaction, k, cancellationToken));
-            await using (var insert = connection.CreateCommand())
+            await using (var insert = SearchIndexStatements.Command(connection, transaction, $"INSERT INTO {SqliteSearchIndex.SealsTable} (partition, text_hash, index_hash, key_id, signature) VALUES ($partition, $text, $index, $key, $signature)"))
             {
-                insert.Transaction = transaction;
-                insert.CommandText = $"INSERT INTO {SqliteSearchIndex.SealsTable} (partition, text_hash, index_hash, key_id, signature) VALUES ($partition, $text, $index, $key, $signature)";
                 insert.Parameters.AddWithValue("$partition", k);
                 insert.Parameters.AddWithValue("$text", statement.TextHash);
                 insert.Parameters.AddWithValue("$index", statement.IndexHash);
@@ -98,21 +99,5 @@ public static class SqliteSearchIndexSealer
         var sealedCount = 0;
         while (await SealNextAsync(db, signer, cancellationToken) is not null) sealedCount++;
         return sealedCount;
-    }
-
-    private static async Task<long?> ScalarAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync(cancellationToken) as long?;
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -43,15 +43,15 @@ public static class SqliteSearchIndexer
             if (upTo <= mark) return 0;
             if (await ScalarAsync(connection, transaction, $"SELECT count(*) FROM sqlite_master WHERE name = '{SqliteSearchIndex.Table(partition)}'", cancellationToken) == 0)
             {
-                await ExecuteAsync(connection, transaction, SqliteSearchIndex.SourceViewDefinition(partition, partitionSize), cancellationToken);
-                await ExecuteAsync(connection, transaction, SqliteSearchIndex.TableDefinition(partition), cancellationToken);
+                await SearchIndexStatements.ExecuteAsync(connection, transaction, SqliteSearchIndex.SourceViewDefinition(partition, partitionSize), cancellationToken);
+                await SearchIndexStatements.ExecuteAsync(connection, transaction, SqliteSearchIndex.TableDefinition(partition), cancellationToken);
             }
-            await ExecuteAsync(connection, transaction,
+            await SearchIndexStatements.ExecuteAsync(connection, transaction,
                 $"INSERT INTO {SqliteSearchIndex.Table(partition)}(rowid, search_text) SELECT sequence, search_text FROM ledger_entries WHERE sequence >= $mark AND sequence < $upTo ORDER BY sequence",
                 cancellationToken, ("$mark", mark), ("$upTo", upTo));
-            await ExecuteAsync(connection, transaction, $"UPDATE {SqliteSearchIndex.StateTable} SET indexed_below = $upTo WHERE id = 1",
+            await SearchIndexStatements.ExecuteAsync(connection, transaction, $"UPDATE {SqliteSearchIndex.StateTable} SET indexed_below = $upTo WHERE id = 1",
                 cancellationToken, ("$upTo", upTo));
-            if (upTo == partitionEnd) await ExecuteAsync(connection, transaction, SqliteSearchIndex.Optimize(partition), cancellationToken);
+            if (upTo == partitionEnd) await SearchIndexStatements.ExecuteAsync(connection, transaction, SqliteSearchIndex.Optimize(partition), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return (int)(upTo - mark);
         }
@@ -74,28 +74,9 @@ public static class SqliteSearchIndexer
     public static async Task<long?> IndexedBelowAsync(LedgerDbContext db, CancellationToken cancellationToken = default) =>
         (await SearchIndexLayout.ReadAsync(db, cancellationToken))?.IndexedBelow;
 
+    /// <summary>An integer the state table must hold: a missing one means the index's state was removed.</summary>
     private static async Task<long> ScalarAsync(SqliteConnection connection, SqliteTransaction transaction, string sql,
-        CancellationToken cancellationToken, params (string Name, long Value)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        return await command.ExecuteScalarAsync(cancellationToken) is long value
-            ? value
-            : throw new InvalidOperationException($"The text search index's mark ({SqliteSearchIndex.StateTable}) is missing; run `verify`.");
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql,
-        CancellationToken cancellationToken, params (string Name, long Value)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, (string Name, long Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        return command;
-    }
+        CancellationToken cancellationToken, params (string Name, long Value)[] parameters) =>
+        await SearchIndexStatements.ScalarAsync(connection, transaction, sql, cancellationToken, parameters)
+            ?? throw new InvalidOperationException($"The text search index's mark ({SqliteSearchIndex.StateTable}) is missing; run `verify`.");
 }

@@ -47,7 +47,7 @@ public sealed class LedgerVerifier
         // snapshot, on a connection of its own (SQLite's FTS5 integrity check is a write statement,
         // which a read transaction cannot upgrade to while the portal appends), and at the same time
         // as the entry stream: the two are each about half of a run's work (docs/benchmarks.md).
-        var searchIndex = Search.SearchIndexCheck.Start(db, CheckSearchIndexSeal, cancellationToken);
+        var searchIndex = SearchIndexCheck.Start(db, CheckSearchIndexSeal, cancellationToken);
         IReadOnlyList<VerificationFailure> replay;
         try
         {
@@ -78,7 +78,7 @@ public sealed class LedgerVerifier
     }
 
     /// <summary>A sealed text search partition's signature: by a trusted key, over this log's origin.</summary>
-    private string? CheckSearchIndexSeal(Search.SearchIndexSealStatement statement, uint keyId, byte[] signature) =>
+    private string? CheckSearchIndexSeal(SearchIndexSealStatement statement, uint keyId, byte[] signature) =>
         !_keys.TryGetValue(keyId, out var key) ? $"is signed by key id {keyId:x8}, which is not trusted"
         : key.Verify((statement with { Origin = _origin }).ToBytes(), signature) ? null
         : "has a signature that does not verify";
@@ -151,7 +151,7 @@ public sealed class LedgerVerifier
                         $"the text search index's partition {partition} is sealed, but its search text could not be compared: the entry stream could not read the partition size ({SqliteSearchIndex.StateTable})");
                 else if ((partition + 1) * _searchPartitionSize > Position) continue;
                 else if (!_searchText.Completed.TryGetValue(partition, out var streamed) || !streamed.AsSpan().SequenceEqual(sealedHash))
-                    yield return Search.SearchIndexCheck.TextNotSealed(partition, _searchPartitionSize);
+                    yield return SearchIndexCheck.TextNotSealed(partition, _searchPartitionSize);
             }
         }
 
