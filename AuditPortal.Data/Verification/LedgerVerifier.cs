@@ -273,7 +273,7 @@ public sealed class LedgerVerifier
             var read = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
             var prepared = Channel.CreateBounded<PreparedChunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
             // Task.Run: some providers (Microsoft.Data.Sqlite) complete "async" reads synchronously.
-            var reading = Task.Run(() => ReadStageAsync(reader, read.Writer, stopping.Token), stopping.Token);
+            var reading = Task.Run(() => ReadStageAsync(reader, read.Writer, stopping.Token, cancellationToken), stopping.Token);
             var preparing = Task.Run(() => PrepareStageAsync(read.Reader, prepared.Writer, stopping.Token), stopping.Token);
             try
             {
@@ -300,12 +300,23 @@ public sealed class LedgerVerifier
             }
         }
 
-        private static async Task ReadStageAsync(ChunkReader reader, ChannelWriter<Chunk> output, CancellationToken cancellationToken)
+        /// <param name="stopping">The run stopped early: no further chunk is read.</param>
+        /// <param name="callerToken">The caller gave up: the query in flight is cancelled too.</param>
+        /// <remarks>
+        /// A stopped run lets the query in flight finish (one chunk) instead of cancelling it: on
+        /// PostgreSQL a cancelled statement aborts the snapshot's transaction, and every later read of
+        /// the run (the tail, duplicate ids, the read models) then failed with 25P02 instead of the run
+        /// naming the tampering that stopped it.
+        /// </remarks>
+        private static async Task ReadStageAsync(ChunkReader reader, ChannelWriter<Chunk> output, CancellationToken stopping, CancellationToken callerToken)
         {
             try
             {
-                for (var from = 0L; await reader.ReadAsync(from, cancellationToken) is { } chunk; from = chunk.Entries[^1].Sequence + 1)
-                    await output.WriteAsync(chunk, cancellationToken);
+                for (var from = 0L; await reader.ReadAsync(from, callerToken) is { } chunk; from = chunk.Entries[^1].Sequence + 1)
+                {
+                    stopping.ThrowIfCancellationRequested();
+                    await output.WriteAsync(chunk, stopping);
+                }
                 output.TryComplete();
             }
             catch (Exception e)
