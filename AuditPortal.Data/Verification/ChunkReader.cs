@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Ledger.Providers;
@@ -14,7 +15,8 @@ namespace AuditPortal.Data.Verification;
 /// Reads the ledger for the verifier in chunks of consecutive sequences: entries with their content
 /// (one joined, streamed query), the tree nodes they complete and the seals that cover them. Plain
 /// ADO.NET for the per-entry rows, because EF's materialisation alone would cost more than hashing,
-/// and on SQLite its own statement API, because Microsoft.Data.Sqlite allocates an array per blob.
+/// and on SQLite its own statement API, because Microsoft.Data.Sqlite allocates an array per blob,
+/// with each column read by <see cref="SqliteColumns"/> (one call into SQLite instead of three).
 /// Blobs are copied into a reused arena, not into arrays of their own: per-blob arrays cost more
 /// than reading and hashing together (docs/benchmarks.md). Every statement is fixed text; the only input, a position, is a
 /// parameter.
@@ -130,6 +132,7 @@ internal sealed class ChunkReader
         return copied == slice.Count ? slice : throw new InvalidOperationException("The provider returned fewer bytes than the blob holds.");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (List<EntryRow>, List<NodeRow>) ReadSqlite(SqliteConnection connection, long start, long end, ByteArena arena)
     {
         var database = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
@@ -139,15 +142,16 @@ internal sealed class ChunkReader
             // A name used twice is one parameter; numbered in order of first appearance: start, end.
             SqliteCall.Check(database, raw.sqlite3_bind_int64(statement, 1, start));
             SqliteCall.Check(database, raw.sqlite3_bind_int64(statement, 2, end));
+            var row = SqliteColumns.Pointer(statement);
             while (SqliteCall.StepRow(database, statement))
             {
                 entries.Add(new EntryRow(
-                    raw.sqlite3_column_int64(statement, 0),
-                    arena.Copy(raw.sqlite3_column_blob(statement, 1)),
-                    arena.Copy(raw.sqlite3_column_blob(statement, 2)),
-                    Blob(statement, 3, arena),
-                    Blob(statement, 4, arena),
-                    Copies(statement, arena)));
+                    Int64(row, 0),
+                    SqliteColumns.Copy(row, 1, arena),
+                    SqliteColumns.Copy(row, 2, arena),
+                    Blob(row, 3, arena),
+                    Blob(row, 4, arena),
+                    Copies(row, arena)));
             }
         }
         var nodes = new List<NodeRow>(_chunkSize);
@@ -156,8 +160,9 @@ internal sealed class ChunkReader
         {
             SqliteCall.Check(database, raw.sqlite3_bind_int64(statement, 1, start * 64));
             SqliteCall.Check(database, raw.sqlite3_bind_int64(statement, 2, (entries[^1].Sequence + 1) * 64));
+            var row = SqliteColumns.Pointer(statement);
             while (SqliteCall.StepRow(database, statement))
-                nodes.Add(new NodeRow(raw.sqlite3_column_int64(statement, 0), arena.Copy(raw.sqlite3_column_blob(statement, 1))));
+                nodes.Add(new NodeRow(Int64(row, 0), SqliteColumns.Copy(row, 1, arena)));
         }
         return (entries, nodes);
     }
@@ -196,24 +201,25 @@ internal sealed class ChunkReader
     /// text column) hides a row from filters as well as a wrong value does: it counts as a mismatch.
     /// Times are kept as the stored text, which queries compare textually.
     /// </summary>
-    private static CopyColumns Copies(sqlite3_stmt statement, ByteArena arena)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static CopyColumns Copies(nint statement, ByteArena arena)
     {
         var wrongTypes = 0;
         ReadOnlyMemory<byte>? Text(CopyColumn column)
         {
             var ordinal = FirstCopyColumn + (int)column;
-            var type = raw.sqlite3_column_type(statement, ordinal);
+            var type = SqliteColumns.Read(statement, ordinal, arena, out var bytes);
             if (type == raw.SQLITE_NULL) return null;
             if (type != raw.SQLITE_TEXT) wrongTypes |= 1 << (int)column;
-            return arena.Copy(raw.sqlite3_column_blob(statement, ordinal));
+            return bytes;
         }
         StoredTime Time(CopyColumn column) => new(null, Text(column));
         long? version = null;
         var versionOrdinal = FirstCopyColumn + (int)CopyColumn.PromptVersion;
-        switch (raw.sqlite3_column_type(statement, versionOrdinal))
+        switch (SqliteColumns.ReadInt64(statement, versionOrdinal, out var number))
         {
             case raw.SQLITE_NULL: break;
-            case raw.SQLITE_INTEGER: version = raw.sqlite3_column_int64(statement, versionOrdinal); break;
+            case raw.SQLITE_INTEGER: version = number; break;
             default: wrongTypes |= 1 << (int)CopyColumn.PromptVersion; break;
         }
         return new CopyColumns(
@@ -223,12 +229,18 @@ internal sealed class ChunkReader
             version, Text(CopyColumn.SearchText), wrongTypes);
     }
 
+    private static long Int64(nint statement, int column)
+    {
+        SqliteColumns.ReadInt64(statement, column, out var number);
+        return number;
+    }
+
     // Not "IsNull ? null : blob": that conditional's type is ReadOnlyMemory<byte>, and null converts
     // to it (through byte[]) as an empty blob, so a deleted content row read as edited content.
-    private static ReadOnlyMemory<byte>? Blob(sqlite3_stmt statement, int column, ByteArena arena)
+    private static ReadOnlyMemory<byte>? Blob(nint statement, int column, ByteArena arena)
     {
-        if (raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL) return null;
-        return arena.Copy(raw.sqlite3_column_blob(statement, column));
+        if (SqliteColumns.Read(statement, column, arena, out var bytes) == raw.SQLITE_NULL) return null;
+        return bytes;
     }
 
     private static ReadOnlyMemory<byte>? NullableBlob(DbDataReader reader, int ordinal, ByteArena arena)

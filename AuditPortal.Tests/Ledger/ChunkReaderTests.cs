@@ -1,6 +1,8 @@
+using System.Text;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Verification;
 using AuditPortal.Tests.Tampering;
+using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Tests.Ledger;
 
@@ -33,6 +35,48 @@ public abstract class ChunkReaderTests(LedgerProvider provider) : IAsyncLifetime
             starts.Add((from, chunk.Entries[0].Sequence, chunk.Entries[^1].Sequence));
 
         Assert.Equal([(0L, 0L, 9L), (10L, 35L, 44L), (45L, 45L, 54L), (55L, 55L, FilledLedger.Size - 1)], starts);
+    }
+
+    /// <summary>
+    /// Every value the verifier judges is the stored value, as EF Core reads it: on SQLite the reader
+    /// calls the library directly, where a NULL and an empty value, or two columns, are easy to confuse.
+    /// </summary>
+    [Fact]
+    public async Task ReadsEveryColumnAsStoredWithNullsAndEmptyValuesApart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var attacker = new Attacker(_ledger);
+        await attacker.DisableTriggersAsync();
+        await attacker.ExecuteAsync("UPDATE ledger_entries SET application = '' WHERE sequence = 3");
+        await attacker.ExecuteAsync("UPDATE ledger_entries SET model = NULL WHERE sequence = 4");
+        await attacker.ExecuteAsync("DELETE FROM ledger_contents WHERE sequence = 5");
+        await using var db = _ledger.OpenContext();
+        var stored = await db.Entries.AsNoTracking().OrderBy(e => e.Sequence).Take(ChunkSize).ToListAsync(ct);
+        var contents = await db.Contents.AsNoTracking().Where(c => c.Sequence < ChunkSize).ToDictionaryAsync(c => c.Sequence, ct);
+
+        var chunk = await new ChunkReader(db, ChunkSize, chunksInMemory: 1).ReadAsync(0, ct);
+
+        Assert.NotNull(chunk);
+        Assert.Equal(stored.Select(e => e.Sequence), chunk.Entries.Select(e => e.Sequence));
+        foreach (var (entry, row) in stored.Zip(chunk.Entries))
+        {
+            Assert.Equal(entry.Envelope, row.Envelope.ToArray());
+            Assert.Equal(entry.LeafHash, row.LeafHash.ToArray());
+            Assert.Equal(contents.GetValueOrDefault(entry.Sequence)?.Salt, row.Salt?.ToArray());
+            Assert.Equal(contents.GetValueOrDefault(entry.Sequence)?.Content, row.Content?.ToArray());
+            var copies = row.Copies;
+            Assert.Equal(
+                [entry.EventId, entry.Type, entry.ActorId, entry.ActorKind, entry.SubmittedBy, entry.Application, entry.Model, entry.Provider, entry.PromptName, entry.SearchText],
+                new[] { copies.EventId, copies.Type, copies.ActorId, copies.ActorKind, copies.SubmittedBy, copies.Application, copies.Model, copies.Provider, copies.PromptName, copies.SearchText }
+                    .Select(value => value is { } bytes ? Encoding.UTF8.GetString(bytes.Span) : null));
+            Assert.Equal(entry.PromptVersion, copies.PromptVersion);
+            Assert.Equal(0, copies.WrongTypes);
+        }
+        Assert.Equal("", chunk.Entries[3].Copies.Application is { } empty ? Encoding.UTF8.GetString(empty.Span) : null);
+        Assert.Null(chunk.Entries[4].Copies.Model);
+        Assert.Null(chunk.Entries[5].Content);
+        Assert.True(chunk.Nodes.Count > 0);
+        Assert.All(chunk.Nodes, node => Assert.Equal(32, node.Hash.Length));
     }
 }
 
