@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -18,9 +18,6 @@ internal static class EnvelopeFields
 {
     private static ReadOnlySpan<byte> CommitmentPrefix => "sha256:"u8;
 
-    // How the appender has SQLite store a DateTime (SqliteCall); queries compare the text.
-    private const string SqliteTimeFormat = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF";
-
     [ThreadStatic] private static char[]? _searchText;
     [ThreadStatic] private static byte[]? _searchTextUtf8;
 
@@ -32,6 +29,7 @@ internal static class EnvelopeFields
     /// always hash alike; two that merely collide are told apart when the verifier confirms each repeat
     /// from the envelopes, and the seed keeps anyone from choosing colliding ids in advance.
     /// </param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryRead(ReadOnlySpan<byte> envelope, in CopyColumns stored, long scopeSeed, out long sequence, Span<byte> commitmentHex,
         out int mismatches, out ulong scope)
     {
@@ -172,6 +170,7 @@ internal static class EnvelopeFields
 
     private enum TopField { Other, Sequence, Content, Id, Type, OccurredAt, RecordedAt, Actor, SubmittedBy, Application, Model, Provider, Prompt }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TopField Field(ref Utf8JsonReader reader) =>
         reader.ValueTextEquals("sequence"u8) ? TopField.Sequence
         : reader.ValueTextEquals("content"u8) ? TopField.Content
@@ -187,6 +186,7 @@ internal static class EnvelopeFields
         : reader.ValueTextEquals("prompt"u8) ? TopField.Prompt
         : TopField.Other;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Text(ref Utf8JsonReader reader, ReadOnlyMemory<byte>? stored, CopyColumn column, ref int mismatches, ref int unseen)
     {
         unseen &= ~Bit(column);
@@ -196,6 +196,7 @@ internal static class EnvelopeFields
     }
 
     /// <summary>A nullable column whose field is present: it must hold the field's string.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Optional(ref Utf8JsonReader reader, ReadOnlyMemory<byte>? stored, CopyColumn column, ref int mismatches)
     {
         var matches = reader.TokenType == JsonTokenType.String
@@ -205,6 +206,7 @@ internal static class EnvelopeFields
         mismatches = matches ? mismatches & ~Bit(column) : mismatches | Bit(column);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool StringEquals(ref Utf8JsonReader reader, ReadOnlySpan<byte> stored)
     {
         if (!reader.ValueIsEscaped) return reader.ValueSpan.SequenceEqual(stored);
@@ -217,6 +219,7 @@ internal static class EnvelopeFields
         return equal;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Time(ref Utf8JsonReader reader, StoredTime stored, CopyColumn column, ref int mismatches, ref int unseen)
     {
         unseen &= ~Bit(column);
@@ -231,9 +234,7 @@ internal static class EnvelopeFields
         bool matches;
         if (stored.Text is { } text)
         {
-            Span<byte> expected = stackalloc byte[40];
-            matches = time.TryFormat(expected, out var written, SqliteTimeFormat, CultureInfo.InvariantCulture)
-                      && expected[..written].SequenceEqual(text.Span);
+            matches = SqliteTimeText.Matches(reader.ValueSpan, text.Span);
         }
         else
         {
@@ -243,6 +244,7 @@ internal static class EnvelopeFields
         if (!matches) mismatches |= Bit(column);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool SearchTextMatches(ReadOnlySpan<byte> envelope, ReadOnlyMemory<byte>? stored)
     {
         if (stored is not { } value) return false;
@@ -259,11 +261,13 @@ internal static class EnvelopeFields
     /// JSON has one spelling per string, so equal scopes hash equally. The verifier confirms any
     /// collision against the stored envelopes before it reports one.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong ScopeHash(ReadOnlySpan<byte> submitter, ReadOnlySpan<byte> id, long seed)
     {
         var length = 12 + submitter.Length + id.Length;
-        var rented = length > 1024 ? ArrayPool<byte>.Shared.Rent(length) : null;
-        Span<byte> input = rented is not null ? rented : stackalloc byte[1024];
+        // Sized for a typical scope (under 100 bytes): a stackalloc is zeroed on every call.
+        var rented = length > 256 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> input = rented is not null ? rented : stackalloc byte[256];
         BinaryPrimitives.WriteInt64LittleEndian(input, seed);
         BinaryPrimitives.WriteInt32LittleEndian(input[8..], submitter.Length);
         submitter.CopyTo(input[12..]);
