@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using AuditPortal.Data.Anchors;
 using AuditPortal.Data.Ledger;
@@ -366,26 +367,25 @@ public sealed class LedgerVerifier
         private static EntryCheck[] ComputeInParallel(List<EntryRow> entries, long scopeSeed)
         {
             var results = new EntryCheck[entries.Count];
-            Parallel.For(0, entries.Count, i =>
-            {
-                var entry = entries[i];
-                var leaf = MerkleHash.Leaf(entry.Envelope.Span);
-                Span<byte> claimed = stackalloc byte[64];
-                if (!EnvelopeFields.TryRead(entry.Envelope.Span, entry.Copies, scopeSeed, out var sequence, claimed, out var mismatches, out var scope))
-                {
-                    results[i] = new EntryCheck(leaf, -1, ContentState.Unreadable, 0, 0);
-                    return;
-                }
-                var state = ContentState.Missing;
-                if (entry is { Content: { } content, Salt: { } salt })
-                {
-                    Span<byte> actual = stackalloc byte[64];
-                    Convert.TryToHexStringLower(Ledger.Envelope.Commitment(salt.Span, content.Span), actual, out _);
-                    state = actual.SequenceEqual(claimed) ? ContentState.Ok : ContentState.Mismatch;
-                }
-                results[i] = new EntryCheck(leaf, sequence, state, mismatches, scope);
-            });
+            Parallel.For(0, entries.Count, i => results[i] = ComputeEntry(entries[i], scopeSeed));
             return results;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static EntryCheck ComputeEntry(EntryRow entry, long scopeSeed)
+        {
+            var leaf = MerkleHash.Leaf(entry.Envelope.Span);
+            Span<byte> claimed = stackalloc byte[64];
+            if (!EnvelopeFields.TryRead(entry.Envelope.Span, entry.Copies, scopeSeed, out var sequence, claimed, out var mismatches, out var scope))
+                return new EntryCheck(leaf, -1, ContentState.Unreadable, 0, 0);
+            var state = ContentState.Missing;
+            if (entry is { Content: { } content, Salt: { } salt })
+            {
+                Span<byte> actual = stackalloc byte[64];
+                Convert.TryToHexStringLower(Ledger.Envelope.Commitment(salt.Span, content.Span), actual, out _);
+                state = actual.SequenceEqual(claimed) ? ContentState.Ok : ContentState.Mismatch;
+            }
+            return new EntryCheck(leaf, sequence, state, mismatches, scope);
         }
 
         private SealView CheckSeal(Ledger.Model.LedgerSeal seal)
@@ -400,6 +400,7 @@ public sealed class LedgerVerifier
             return new SealView(seal, problem);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void CheckEntry(EntryRow entry, EntryCheck check, List<NodeRow> recomputedNodes)
         {
             var position = Position;
