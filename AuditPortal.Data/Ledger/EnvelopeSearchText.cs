@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace AuditPortal.Data.Ledger;
@@ -41,7 +40,6 @@ public static class EnvelopeSearchText
 
     /// <param name="destination">At least <see cref="Envelope.MaxSearchText"/> characters.</param>
     /// <returns>The number of characters written, or -1 if the bytes are not a readable envelope.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Write(ReadOnlySpan<byte> envelope, Span<char> destination)
     {
         if (destination.Length < Max) throw new ArgumentException($"The destination needs room for {Max} characters.", nameof(destination));
@@ -106,7 +104,6 @@ public static class EnvelopeSearchText
     }
 
     /// <summary>Adds every string value of the value the reader is on, at any depth.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CollectStrings(ref Utf8JsonReader reader, ref TextBuilder text)
     {
         if (reader.TokenType == JsonTokenType.String) { text.Add(ref reader); return; }
@@ -125,7 +122,6 @@ public static class EnvelopeSearchText
         public int Values { get; private set; }
         public readonly ReadOnlySpan<char> Text => _buffer[.._length];
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(ref Utf8JsonReader reader)
         {
             if (Values++ > 0) AppendChar('\n');

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Ledger.Model;
 using AuditPortal.Data.Ledger.Providers;
@@ -132,7 +131,6 @@ internal sealed class ChunkReader
         return copied == slice.Count ? slice : throw new InvalidOperationException("The provider returned fewer bytes than the blob holds.");
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (List<EntryRow>, List<NodeRow>) ReadSqlite(SqliteConnection connection, long start, long end, ByteArena arena)
     {
         var database = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
@@ -201,7 +199,6 @@ internal sealed class ChunkReader
     /// text column) hides a row from filters as well as a wrong value does: it counts as a mismatch.
     /// Times are kept as the stored text, which queries compare textually.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static CopyColumns Copies(nint statement, ByteArena arena)
     {
         var wrongTypes = 0;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -29,7 +28,6 @@ internal static class EnvelopeFields
     /// always hash alike; two that merely collide are told apart when the verifier confirms each repeat
     /// from the envelopes, and the seed keeps anyone from choosing colliding ids in advance.
     /// </param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryRead(ReadOnlySpan<byte> envelope, in CopyColumns stored, long scopeSeed, out long sequence, Span<byte> commitmentHex,
         out int mismatches, out ulong scope)
     {
@@ -170,7 +168,6 @@ internal static class EnvelopeFields
 
     private enum TopField { Other, Sequence, Content, Id, Type, OccurredAt, RecordedAt, Actor, SubmittedBy, Application, Model, Provider, Prompt }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TopField Field(ref Utf8JsonReader reader) =>
         reader.ValueTextEquals("sequence"u8) ? TopField.Sequence
         : reader.ValueTextEquals("content"u8) ? TopField.Content
@@ -186,7 +183,6 @@ internal static class EnvelopeFields
         : reader.ValueTextEquals("prompt"u8) ? TopField.Prompt
         : TopField.Other;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Text(ref Utf8JsonReader reader, ReadOnlyMemory<byte>? stored, CopyColumn column, ref int mismatches, ref int unseen)
     {
         unseen &= ~Bit(column);
@@ -196,7 +192,6 @@ internal static class EnvelopeFields
     }
 
     /// <summary>A nullable column whose field is present: it must hold the field's string.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Optional(ref Utf8JsonReader reader, ReadOnlyMemory<byte>? stored, CopyColumn column, ref int mismatches)
     {
         var matches = reader.TokenType == JsonTokenType.String
@@ -206,7 +201,6 @@ internal static class EnvelopeFields
         mismatches = matches ? mismatches & ~Bit(column) : mismatches | Bit(column);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool StringEquals(ref Utf8JsonReader reader, ReadOnlySpan<byte> stored)
     {
         if (!reader.ValueIsEscaped) return reader.ValueSpan.SequenceEqual(stored);
@@ -219,7 +213,6 @@ internal static class EnvelopeFields
         return equal;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Time(ref Utf8JsonReader reader, StoredTime stored, CopyColumn column, ref int mismatches, ref int unseen)
     {
         unseen &= ~Bit(column);
@@ -244,7 +237,6 @@ internal static class EnvelopeFields
         if (!matches) mismatches |= Bit(column);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool SearchTextMatches(ReadOnlySpan<byte> envelope, ReadOnlyMemory<byte>? stored)
     {
         if (stored is not { } value) return false;
@@ -261,7 +253,6 @@ internal static class EnvelopeFields
     /// JSON has one spelling per string, so equal scopes hash equally. The verifier confirms any
     /// collision against the stored envelopes before it reports one.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong ScopeHash(ReadOnlySpan<byte> submitter, ReadOnlySpan<byte> id, long seed)
     {
         var length = 12 + submitter.Length + id.Length;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using AuditPortal.Data.Anchors;
 using AuditPortal.Data.Ledger;
@@ -371,7 +370,6 @@ public sealed class LedgerVerifier
             return results;
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static EntryCheck ComputeEntry(EntryRow entry, long scopeSeed)
         {
             var leaf = MerkleHash.Leaf(entry.Envelope.Span);
@@ -400,7 +398,6 @@ public sealed class LedgerVerifier
             return new SealView(seal, problem);
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void CheckEntry(EntryRow entry, EntryCheck check, List<NodeRow> recomputedNodes)
         {
             var position = Position;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SQLitePCL;
 
@@ -53,7 +52,6 @@ internal static class SqliteColumns
     }
 
     /// <summary>The column's storage class and, unless NULL, its bytes (text as UTF-8) copied into the arena.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Read(nint statement, int column, ByteArena arena, out ReadOnlyMemory<byte> bytes)
     {
         var value = ColumnValue(statement, column);
