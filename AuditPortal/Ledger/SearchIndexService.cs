@@ -1,6 +1,7 @@
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Search;
 using AuditPortal.Ledger.Writing;
+using AuditPortal.Reading;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditPortal.Ledger;
@@ -22,6 +23,7 @@ public sealed partial class SearchIndexService(
     AppendGate gate,
     SearchIndexSignal signal,
     SigningKeyHolder keys,
+    IntegrityAlerts alerts,
     ILogger<SearchIndexService> logger) : BackgroundService
 {
     // A partition that fails its check at sealing is left for verify to name; checking it again every
@@ -77,6 +79,7 @@ public sealed partial class SearchIndexService(
             catch (SearchIndexSealRefusedException e)
             {
                 _sealingStopped = true;
+                alerts.RaiseSearchIndexRefusal(e.Message);
                 LogSealingStopped(logger, e.Message);
                 return;
             }

@@ -1,19 +1,26 @@
 namespace AuditPortal.Reading;
 
 /// <summary>
-/// Integrity alerts raised by reads since the portal started: a row the database selected whose signed
-/// envelope disagrees with it. Each is logged (Critical) and counted here, so /health/ready (the
-/// "integrity" check) and the integrity page can show that the database was edited behind the ledger.
-/// The count is per instance and resets on restart; <c>verify</c> is the durable answer.
+/// Integrity alerts raised since the portal started: by reads, a row the database selected whose signed
+/// envelope disagrees with it; by the text search indexer, a full partition that failed its check when
+/// the portal came to seal it. Each is logged (Critical) and kept here, so /health/ready (the
+/// "integrity" check) can show that the database was edited behind the ledger. Per instance and reset
+/// on restart; <c>verify</c> is the durable answer.
 /// </summary>
 public sealed partial class IntegrityAlerts(ILogger<IntegrityAlerts> logger, TimeProvider time)
 {
     private long _count;
     private IntegrityAlert? _latest;
+    private string? _searchIndexRefusal;
 
     public long Count => Interlocked.Read(ref _count);
 
     public IntegrityAlert? Latest => Volatile.Read(ref _latest);
+
+    /// <summary>Why the text search indexer refused to seal a partition, or null (the indexer logs it; sealing then stops).</summary>
+    public string? SearchIndexRefusal => Volatile.Read(ref _searchIndexRefusal);
+
+    public void RaiseSearchIndexRefusal(string problem) => Volatile.Write(ref _searchIndexRefusal, problem);
 
     /// <param name="sequence">The entry whose envelope disagrees.</param>
     /// <param name="what">What disagrees, e.g. the filter "actor" or "envelope" (unreadable).</param>
