@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AuditPortal.Data.Ledger;
@@ -22,13 +20,13 @@ internal static class EnvelopeFields
 
     /// <param name="commitmentHex">The lowercase hex of the content commitment, as UTF-8 (64 bytes).</param>
     /// <param name="mismatches">A bit per <see cref="CopyColumn"/> that disagrees with the envelope.</param>
-    /// <param name="scopeSeed">The run's random seed for <paramref name="scope"/>.</param>
+    /// <param name="scopes">The run's hash for <paramref name="scope"/>.</param>
     /// <param name="scope">
-    /// A 64-bit hash of the canonical submittedBy.id and id, salted with the run's seed. Equal scopes
-    /// always hash alike; two that merely collide are told apart when the verifier confirms each repeat
-    /// from the envelopes, and the seed keeps anyone from choosing colliding ids in advance.
+    /// A 64-bit keyed hash of the canonical submittedBy.id and id (<see cref="ScopeHasher"/>). Equal
+    /// scopes always hash alike; two that merely collide are told apart when the verifier confirms each
+    /// repeat from the envelopes.
     /// </param>
-    public static bool TryRead(ReadOnlySpan<byte> envelope, in CopyColumns stored, long scopeSeed, out long sequence, Span<byte> commitmentHex,
+    public static bool TryRead(ReadOnlySpan<byte> envelope, in CopyColumns stored, ScopeHasher scopes, out long sequence, Span<byte> commitmentHex,
         out int mismatches, out ulong scope)
     {
         sequence = -1;
@@ -134,7 +132,7 @@ internal static class EnvelopeFields
         }
         mismatches |= unseen;
         if (!SearchTextMatches(envelope, stored.SearchText)) mismatches |= Bit(CopyColumn.SearchText);
-        scope = ScopeHash(submitter, id, scopeSeed);
+        scope = scopes.Hash(submitter, id);
         return true;
     }
 
@@ -246,26 +244,5 @@ internal static class EnvelopeFields
         var utf8 = _searchTextUtf8 ??= new byte[Encoding.UTF8.GetMaxByteCount(Envelope.MaxSearchText)];
         var written = Encoding.UTF8.GetBytes(text.AsSpan(0, length), utf8);
         return utf8.AsSpan(0, written).SequenceEqual(value.Span);
-    }
-
-    /// <summary>
-    /// SHA-256 of the two canonical (still escaped) values, length-prefixed, cut to 64 bits: canonical
-    /// JSON has one spelling per string, so equal scopes hash equally. The verifier confirms any
-    /// collision against the stored envelopes before it reports one.
-    /// </summary>
-    private static ulong ScopeHash(ReadOnlySpan<byte> submitter, ReadOnlySpan<byte> id, long seed)
-    {
-        var length = 12 + submitter.Length + id.Length;
-        // Sized for a typical scope (under 100 bytes): a stackalloc is zeroed on every call.
-        var rented = length > 256 ? ArrayPool<byte>.Shared.Rent(length) : null;
-        Span<byte> input = rented is not null ? rented : stackalloc byte[256];
-        BinaryPrimitives.WriteInt64LittleEndian(input, seed);
-        BinaryPrimitives.WriteInt32LittleEndian(input[8..], submitter.Length);
-        submitter.CopyTo(input[12..]);
-        id.CopyTo(input[(12 + submitter.Length)..]);
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(input[..length], hash);
-        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        return BinaryPrimitives.ReadUInt64LittleEndian(hash);
     }
 }

@@ -93,9 +93,8 @@ public sealed class LedgerVerifier
         private readonly Queue<SealView> _seals = new();
         // Every (submittedBy.id, id) seen, as a 64-bit hash; a repeat is confirmed from the envelopes at the end.
         private readonly HashSet<ulong> _scopes = [];
-        // Random per run, so that nobody can choose ids whose scopes collide in advance (a collision
-        // only costs a confirmation, but many would slow the run down).
-        private readonly long _scopeSeed = BitConverter.ToInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        // Keyed per run, so that nobody can choose ids whose scopes collide (see ScopeHasher).
+        private readonly ScopeHasher _scopeHasher = new();
         private readonly List<long> _repeatedScopes = [];
         // Checkpoint rows (size, signed root) for which no anchor file was read.
         private readonly List<(long Size, byte[] Root)> _unanchored = [];
@@ -333,7 +332,7 @@ public sealed class LedgerVerifier
             {
                 await foreach (var chunk in input.ReadAllAsync(cancellationToken))
                 {
-                    var computed = ComputeInParallel(chunk.Entries, _scopeSeed);
+                    var computed = ComputeInParallel(chunk.Entries, _scopeHasher);
                     var views = new SealView[chunk.Seals.Count];
                     Parallel.For(0, views.Length, i => views[i] = CheckSeal(chunk.Seals[i]));
                     await output.WriteAsync(new PreparedChunk(chunk, computed, views), cancellationToken);
@@ -363,18 +362,18 @@ public sealed class LedgerVerifier
             }
         }
 
-        private static EntryCheck[] ComputeInParallel(List<EntryRow> entries, long scopeSeed)
+        private static EntryCheck[] ComputeInParallel(List<EntryRow> entries, ScopeHasher scopes)
         {
             var results = new EntryCheck[entries.Count];
-            Parallel.For(0, entries.Count, i => results[i] = ComputeEntry(entries[i], scopeSeed));
+            Parallel.For(0, entries.Count, i => results[i] = ComputeEntry(entries[i], scopes));
             return results;
         }
 
-        private static EntryCheck ComputeEntry(EntryRow entry, long scopeSeed)
+        private static EntryCheck ComputeEntry(EntryRow entry, ScopeHasher scopes)
         {
             var leaf = MerkleHash.Leaf(entry.Envelope.Span);
             Span<byte> claimed = stackalloc byte[64];
-            if (!EnvelopeFields.TryRead(entry.Envelope.Span, entry.Copies, scopeSeed, out var sequence, claimed, out var mismatches, out var scope))
+            if (!EnvelopeFields.TryRead(entry.Envelope.Span, entry.Copies, scopes, out var sequence, claimed, out var mismatches, out var scope))
                 return new EntryCheck(leaf, -1, ContentState.Unreadable, 0, 0);
             var state = ContentState.Missing;
             if (entry is { Content: { } content, Salt: { } salt })
