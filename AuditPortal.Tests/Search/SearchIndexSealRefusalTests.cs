@@ -33,7 +33,7 @@ public sealed class SearchIndexSealRefusalTests : IAsyncLifetime
         _indexer = _portal.Services.GetServices<IHostedService>().OfType<SearchIndexService>().Single();
         await _indexer.StopAsync(Ct);
         for (var i = 0; i < 9; i++) await Events.PostAsync(ingest, Events.LlmCall($"e{i}"));
-        await IndexInSmallPartitionsAsync();
+        await SmallSearchPartitions.ReindexAsync(_ledger, PartitionSize, Ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -41,21 +41,6 @@ public sealed class SearchIndexSealRefusalTests : IAsyncLifetime
         await _portal.DisposeAsync();
         await _ledger.DisposeAsync();
         GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Drops whatever the portal indexed and indexes the ledger again in partitions of four, unsealed.</summary>
-    private async Task IndexInSmallPartitionsAsync()
-    {
-        await using var db = _ledger.OpenContext();
-        var layout = (await SearchIndexLayout.ReadAsync(db, Ct))!;
-        for (var partition = 0L; partition < layout.Partitions; partition++)
-        {
-            await _ledger.ExecuteAsync($"DROP TABLE {SqliteSearchIndex.Table(partition)}");
-            await _ledger.ExecuteAsync($"DROP VIEW {SqliteSearchIndex.SourceView(partition)}");
-        }
-        await _ledger.ExecuteAsync($"DELETE FROM {SqliteSearchIndex.SealsTable}");
-        await _ledger.ExecuteAsync($"UPDATE {SqliteSearchIndex.StateTable} SET indexed_below = 0, partition_size = {PartitionSize}");
-        await SqliteSearchIndexer.CatchUpAsync(db, cancellationToken: Ct);
     }
 
     private async Task<HealthReportEntry> IntegrityCheckAsync() =>

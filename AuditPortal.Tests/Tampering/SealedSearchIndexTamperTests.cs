@@ -3,6 +3,7 @@ using AuditPortal.Data.Search;
 using AuditPortal.Data.Signing;
 using AuditPortal.Data.Verification;
 using AuditPortal.Tests.Infrastructure;
+using AuditPortal.Tests.Search;
 
 namespace AuditPortal.Tests.Tampering;
 
@@ -39,18 +40,8 @@ public sealed class SealedSearchIndexTamperTests : IAsyncLifetime
     private async Task RebuildAndSealAsync(Func<Task>? beforeIndexing = null)
     {
         var ct = TestContext.Current.CancellationToken;
+        await SmallSearchPartitions.ReindexAsync(Ledger, PartitionSize, ct, beforeIndexing);
         await using var db = Ledger.OpenContext();
-        await SqliteSearchIndexer.CatchUpAsync(db, cancellationToken: ct);
-        var layout = (await SearchIndexLayout.ReadAsync(db, ct))!;
-        for (var partition = 0L; partition < layout.Partitions; partition++)
-        {
-            await Ledger.ExecuteAsync($"DROP TABLE {SqliteSearchIndex.Table(partition)}");
-            await Ledger.ExecuteAsync($"DROP VIEW {SqliteSearchIndex.SourceView(partition)}");
-        }
-        await Ledger.ExecuteAsync($"DELETE FROM {SqliteSearchIndex.SealsTable}");
-        await Ledger.ExecuteAsync($"UPDATE ledger_search_state SET indexed_below = 0, partition_size = {PartitionSize}");
-        if (beforeIndexing is not null) await beforeIndexing();
-        await SqliteSearchIndexer.CatchUpAsync(db, cancellationToken: ct);
         using var signer = NoteSigner.ParsePrivateKeyText(await File.ReadAllTextAsync(Ledger.KeyFile, ct));
         Assert.Equal(3, await SqliteSearchIndexSealer.SealAllAsync(db, signer, ct));
     }
