@@ -14,6 +14,7 @@ if (args.Length > 0 && args[0] == "pages") return await PagesBench.RunAsync(args
 if (args.Length > 0 && args[0] == "redaction") return await RedactionBench.RunAsync(args[1..], RepositoryRoot());
 if (args.Length > 0 && args[0] == "evidence") return await EvidenceBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "verify") return await VerifyBench.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "add-checkpoints") return await CheckpointsBench.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "prepare") return PrepareBench.Run(args[1..]);
 
 if (args.Length > 0 && args[0] == "timeline")
