@@ -1,3 +1,4 @@
+using AuditPortal.Data.Anchors;
 using AuditPortal.Data.Ledger;
 using AuditPortal.Data.Merkle;
 using AuditPortal.Data.Signing;
@@ -324,6 +325,50 @@ public abstract class TamperTests(LedgerProvider provider) : IAsyncLifetime
         var failure = await FirstFailureAsync();
         Assert.Equal((size, FailureKind.BadCheckpoint), (failure.CheckpointSize, failure.Kind));
         Assert.Contains(forgery switch { "bad-signature" => "invalid signature", "other-key" => "not signed by a trusted key", _ => "origin" }, failure.Reason);
+    }
+
+    /// <summary>
+    /// verify checks an anchor file's signature only where its text is not exactly the note of a
+    /// checkpoint row it has just verified: a file whose text differs is checked on its own.
+    /// </summary>
+    [Fact]
+    public async Task AForgedAnchorFileIsNamedWhereItsCheckpointRowIsSound()
+    {
+        var file = Directory.GetFiles(_ledger.AnchorDirectory, "checkpoint-*.txt").Order(StringComparer.Ordinal).First();
+        var size = long.Parse(Path.GetFileNameWithoutExtension(file)["checkpoint-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(file, Corrupt(await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)), TestContext.Current.CancellationToken);
+
+        var result = await _ledger.VerifyAsync();
+
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal((size, FailureKind.BadCheckpoint), (failure.CheckpointSize, failure.Kind));
+        Assert.Contains("anchor file", failure.Reason);
+        Assert.Contains("invalid signature", failure.Reason);
+    }
+
+    [Fact]
+    public async Task AForgedCheckpointRowAndTheSameForgedAnchorFileAreBothNamed()
+    {
+        await _attacker.DisableTriggersAsync();
+        const long size = Target + 2;
+        byte[] root;
+        await using (var db = _ledger.OpenContext()) root = await TreeReader.RootAsync(db, size, TestContext.Current.CancellationToken);
+        using var realKey = NoteSigner.ParsePrivateKeyText(await File.ReadAllTextAsync(_ledger.KeyFile, TestContext.Current.CancellationToken));
+        var forged = Corrupt(SignedNote.Sign(new Checkpoint(_ledger.Origin, size, root).ToNoteText(), realKey));
+        await using (var connection = _ledger.OpenConnection())
+        {
+            await using var insert = Attacker.Command(connection,
+                "INSERT INTO checkpoints (tree_size, root_hash, note, key_id, created_at) SELECT @s, @r, @n, key_id, created_at FROM checkpoints ORDER BY tree_size LIMIT 1",
+                ("s", size), ("r", root), ("n", forged));
+            Assert.Equal(1, await insert.ExecuteNonQueryAsync());
+        }
+        await new AnchorDirectory(_ledger.AnchorDirectory).WriteAsync(size, forged, TestContext.Current.CancellationToken);
+
+        var result = await _ledger.VerifyAsync();
+
+        Assert.Equal(["anchor file", "checkpoint row"],
+            result.Failures.Where(f => f.CheckpointSize == size && f.Reason.Contains("invalid signature"))
+                .Select(f => f.Reason.StartsWith("anchor file", StringComparison.Ordinal) ? "anchor file" : "checkpoint row").Order());
     }
 
     private static string Corrupt(string note)
