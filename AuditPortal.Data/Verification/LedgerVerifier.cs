@@ -42,7 +42,7 @@ public sealed class LedgerVerifier
         using var run = new Run(this, progress);
         // Anchor files first: each is written after its checkpoint row commits, so every anchor read
         // here is covered by the snapshot that starts next, however busy the portal is.
-        var anchors = _anchors?.ReadAll().ToList();
+        var anchors = _anchors?.ReadAll();
         // The text search index is derived from the search text the entry stage checks. Beside the
         // snapshot, on a connection of its own (SQLite's FTS5 integrity check is a write statement,
         // which a read transaction cannot upgrade to while the portal appends), and at the same time
@@ -181,7 +181,7 @@ public sealed class LedgerVerifier
                 ? _purges.Unexplained(facts)
                 : "content missing (no tombstone): the content row is gone and the envelope cannot be read to look for a tombstone";
 
-        public async Task LoadCheckpointsAsync(LedgerDbContext db, List<AnchoredCheckpoint>? anchors, CancellationToken cancellationToken)
+        public async Task LoadCheckpointsAsync(LedgerDbContext db, IReadOnlyList<AnchoredCheckpoint>? anchors, CancellationToken cancellationToken)
         {
             var anchoredSizes = anchors?.Select(a => a.TreeSize).ToHashSet();
             var rows = await db.Checkpoints.AsNoTracking().OrderBy(c => c.TreeSize).ToListAsync(cancellationToken);
@@ -233,7 +233,7 @@ public sealed class LedgerVerifier
         /// many anchor files (docs/benchmarks.md). The results are applied in order by the caller.
         /// </summary>
         /// <param name="alreadyVerified">Notes whose text was verified already (null: none).</param>
-        private NoteCheck[] CheckNotes<T>(List<T> items, Func<T, (string Note, string Source, long Size)> describe, Func<T, bool>? alreadyVerified = null)
+        private NoteCheck[] CheckNotes<T>(IReadOnlyList<T> items, Func<T, (string Note, string Source, long Size)> describe, Func<T, bool>? alreadyVerified = null)
         {
             var checks = new NoteCheck[items.Count];
             Parallel.For(0, items.Count, i =>
