@@ -39,8 +39,8 @@ public sealed class AnchorDirectory(string path)
     {
         if (!Directory.Exists(Path)) return [];
         var files = Directory.EnumerateFiles(Path, Prefix + "*" + Suffix).Order(StringComparer.Ordinal)
-            .Select(file => (File: file, Digits: System.IO.Path.GetFileName(file)[Prefix.Length..^Suffix.Length]))
-            .Select(f => (f.File, Size: long.TryParse(f.Digits, NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : -1))
+            .Select(file => (File: file, Size: long.TryParse(System.IO.Path.GetFileName(file)[Prefix.Length..^Suffix.Length],
+                NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : -1))
             .Where(f => f.Size >= 0)
             .ToList();
         var anchors = new AnchoredCheckpoint[files.Count];
@@ -48,6 +48,7 @@ public sealed class AnchorDirectory(string path)
         return anchors;
     }
 
+    /// <summary>The largest anchored size, from the file names alone (no file is read).</summary>
     public long? LargestTreeSize()
     {
         if (!Directory.Exists(Path)) return null;
