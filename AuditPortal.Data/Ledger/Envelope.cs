@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AuditPortal.Data.Canonical;
+using AuditPortal.Data.Hashing;
 
 namespace AuditPortal.Data.Ledger;
 
@@ -135,18 +136,11 @@ public static class Envelope
     private static void Ascii(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> bytes) => buffer.Write(bytes);
 
     /// <summary>SHA-256("auditportal/content/v1\0" ‖ salt ‖ canonical content bytes).</summary>
-    public static byte[] Commitment(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> content)
-    {
-        var length = ContentDomain.Length + salt.Length + content.Length;
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        var input = rented.AsSpan(0, length);
-        ContentDomain.CopyTo(input);
-        salt.CopyTo(input[ContentDomain.Length..]);
-        content.CopyTo(input[(ContentDomain.Length + salt.Length)..]);
-        var hash = SHA256.HashData(input);
-        ArrayPool<byte>.Shared.Return(rented);
-        return hash;
-    }
+    public static byte[] Commitment(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> content) => Sha256.Hash(ContentDomain, salt, content);
+
+    /// <inheritdoc cref="Commitment(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>
+    public static void Commitment(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> content, Span<byte> destination) =>
+        Sha256.Hash(ContentDomain, salt, content, destination);
 
     /// <summary>The width of the search text column; <see cref="EnvelopeSearchText"/> derives its value.</summary>
     public const int MaxSearchText = 4000;

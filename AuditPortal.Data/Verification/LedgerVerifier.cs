@@ -403,8 +403,10 @@ public sealed class LedgerVerifier
             var state = ContentState.Missing;
             if (entry is { Content: { } content, Salt: { } salt })
             {
+                Span<byte> commitment = stackalloc byte[Hashing.Sha256.Size];
+                Ledger.Envelope.Commitment(salt.Span, content.Span, commitment);
                 Span<byte> actual = stackalloc byte[64];
-                Convert.TryToHexStringLower(Ledger.Envelope.Commitment(salt.Span, content.Span), actual, out _);
+                Convert.TryToHexStringLower(commitment, actual, out _);
                 state = actual.SequenceEqual(claimed) ? ContentState.Ok : ContentState.Mismatch;
             }
             return new EntryCheck(leaf, sequence, state, mismatches, scope);
