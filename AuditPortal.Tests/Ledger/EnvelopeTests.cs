@@ -294,6 +294,16 @@ public partial class EnvelopeTests
     }
 
     [Fact]
+    public void SearchTextLowersEveryCharacterAsToLowerInvariantDoes()
+    {
+        const string note = "Plain ASCII, then Ça Va ÉCOLE STRASSE ΣΟΦΙΑ \U00010400X and ASCII AGAIN";
+        var text = EnvelopeSearchText.Of(Render(Draft(new Dictionary<string, JsonNode> { ["attributes"] = new JsonObject { ["note"] = note } })));
+
+        Assert.Contains(note.ToLowerInvariant(), text);
+        Assert.Contains("ça va école strasse σοφια \U00010428x and ascii again", text);
+    }
+
+    [Fact]
     public void SearchTextIsNotCutInsideASurrogatePair()
     {
         // An emoji straddling the cap would leave half a pair, which UTF-8 storage turns into U+FFFD
