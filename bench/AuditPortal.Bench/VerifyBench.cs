@@ -59,6 +59,7 @@ public static class VerifyBench
             Console.WriteLine($"run {run}: verifier {verify.EntriesPerSecond:N0} entries/s ({verify.Elapsed.TotalSeconds:0.000} s; {verify.Summary}) | " +
                               $"plain SHA-256 {hash.EntriesPerSecond:N0} entries/s ({hash.Elapsed.TotalSeconds:0.000} s) | ratio {100 * verify.EntriesPerSecond / hash.EntriesPerSecond:0.0} %");
             Console.WriteLine($"       verifier {verify.Cpu}");
+            Console.WriteLine($"       verifier {verify.Gc}");
             if (probeWriter && provider == BenchProvider.Sqlite)
                 Console.WriteLine($"       writer's wait for the write lock: during verify longest {duringVerify.LongestMs:N0} ms, p99 {duringVerify.P99Ms:N1} ms ({duringVerify.Turns} turns) | " +
                                   $"during plain SHA-256 longest {duringHash.LongestMs:N0} ms, p99 {duringHash.P99Ms:N1} ms ({duringHash.Turns} turns)");

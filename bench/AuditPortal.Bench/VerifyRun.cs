@@ -21,11 +21,15 @@ public static class VerifyRun
         using var signer = NoteSigner.ParsePrivateKeyText(await File.ReadAllTextAsync(keyFile));
         var verifier = new LedgerVerifier([signer.Verifier], new AnchorDirectory(anchorsDirectory));
         var cpu = CpuSampler.Start();
+        var gc = GcSampler.Start();
         var clock = Stopwatch.StartNew();
         await using var db = LedgerDatabase.Open(provider == BenchProvider.Sqlite ? LedgerProvider.Sqlite : LedgerProvider.Postgres, connectionString);
         var result = await verifier.VerifyAsync(db);
         clock.Stop();
-        return new VerifyResult(result.Entries, clock.Elapsed, cpu.Stop(), result.Intact ? result.Summary() : $"{result.Summary()}: {result.FirstFailure}", result.Intact);
+        return new VerifyResult(result.Entries, clock.Elapsed, cpu.Stop(), result.Intact ? result.Summary() : $"{result.Summary()}: {result.FirstFailure}", result.Intact)
+        {
+            Gc = gc.Stop(),
+        };
     }
 
     public static async Task<VerifyResult> PlainHashAsync(BenchProvider provider, string connectionString)
@@ -59,5 +63,8 @@ public static class VerifyRun
 
 public sealed record VerifyResult(long Entries, TimeSpan Elapsed, CpuUse Cpu, string Summary, bool Ok)
 {
+    /// <summary>The collector's work during the run (the verifier's runs only).</summary>
+    public GcUse? Gc { get; init; }
+
     public double EntriesPerSecond => Entries / Elapsed.TotalSeconds;
 }
