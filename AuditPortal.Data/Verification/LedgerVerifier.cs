@@ -20,6 +20,8 @@ public sealed class LedgerVerifier
     // Entries per query. Up to five chunks are in memory at once (one per stage, one in each channel between), ~10 MB each
     // at the benchmark's 1.3 KB per entry; 1,024 and 16,384 were no faster on either provider.
     private const int ChunkSize = 8192;
+    // Five chunks can be in memory at once: one per stage and one waiting in each channel.
+    private const int ChunksInMemory = 5;
     private readonly Dictionary<uint, NoteVerifier> _keys;
     private readonly string _origin;
     private readonly AnchorDirectory? _anchors;
@@ -88,6 +90,10 @@ public sealed class LedgerVerifier
         private readonly List<VerificationFailure> _failures = [];
         private Retention.PurgeAuthority _purges = new([]);
         private readonly CompactRange _tree = new();
+        // The tree nodes the current chunk's entries complete, to compare with the stored ones; one
+        // list and one delegate for the run, not one of each per chunk and per entry.
+        private readonly List<NodeRow> _recomputedNodes = new(ChunkSize);
+        private Action<NodeId, byte[]>? _addRecomputedNode;
         // Sizes at which a signed statement (database checkpoint or anchor) fixes the root.
         private readonly SortedDictionary<long, List<(string Source, byte[] Root)>> _signedRoots = [];
         private readonly Queue<SealView> _seals = new();
@@ -292,8 +298,7 @@ public sealed class LedgerVerifier
         public async Task StreamEntriesAsync(LedgerDbContext db, CancellationToken cancellationToken)
         {
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            // Five chunks can be in memory at once: one per stage and one waiting in each channel.
-            var reader = new ChunkReader(db, ChunkSize, chunksInMemory: 5);
+            var reader = new ChunkReader(db, ChunkSize, ChunksInMemory);
             var read = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
             var prepared = Channel.CreateBounded<PreparedChunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
             // Task.Run: some providers (Microsoft.Data.Sqlite) complete "async" reads synchronously.
@@ -353,11 +358,17 @@ public sealed class LedgerVerifier
         /// <summary>Everything about a chunk that does not depend on the entries before it.</summary>
         private async Task PrepareStageAsync(ChannelReader<Chunk> input, ChannelWriter<PreparedChunk> output, CancellationToken cancellationToken)
         {
+            // Reused in turn like the reader's buffers, for the same reason: chunk n's results are done
+            // with once chunk n + ChunksInMemory is read.
+            var results = new EntryCheck[ChunksInMemory][];
+            var prepared = 0;
             try
             {
                 await foreach (var chunk in input.ReadAllAsync(cancellationToken))
                 {
-                    var computed = ComputeInParallel(chunk.Entries, _scopeHasher);
+                    ref var computed = ref results[prepared++ % ChunksInMemory];
+                    if (computed is null || computed.Length < chunk.Entries.Count) computed = new EntryCheck[Math.Max(ChunkSize, chunk.Entries.Count)];
+                    ComputeInParallel(chunk.Entries, computed, _scopeHasher);
                     var views = new SealView[chunk.Seals.Count];
                     Parallel.For(0, views.Length, i => views[i] = CheckSeal(chunk.Seals[i]));
                     await output.WriteAsync(new PreparedChunk(chunk, computed, views), cancellationToken);
@@ -378,21 +389,18 @@ public sealed class LedgerVerifier
             {
                 foreach (var view in current.Seals) _seals.Enqueue(view);
                 _sealCount += current.Seals.Length;
-                var recomputedNodes = new List<NodeRow>(current.Chunk.Nodes.Count);
+                _recomputedNodes.Clear();
                 for (var i = 0; i < current.Chunk.Entries.Count && !_stopped; i++)
-                    CheckEntry(current.Chunk.Entries[i], current.Computed[i], recomputedNodes);
-                CompareNodes(current.Chunk.Nodes, recomputedNodes);
+                    CheckEntry(current.Chunk.Entries[i], current.Computed[i]);
+                CompareNodes(current.Chunk.Nodes, _recomputedNodes);
                 progress?.Report(Position);
                 if (_stopped) return;
             }
         }
 
-        private static EntryCheck[] ComputeInParallel(List<EntryRow> entries, ScopeHasher scopes)
-        {
-            var results = new EntryCheck[entries.Count];
+        /// <param name="results">Filled for the chunk's entries, at the same indexes; may be longer.</param>
+        private static void ComputeInParallel(List<EntryRow> entries, EntryCheck[] results, ScopeHasher scopes) =>
             Parallel.For(0, entries.Count, i => results[i] = ComputeEntry(entries[i], scopes));
-            return results;
-        }
 
         private static EntryCheck ComputeEntry(EntryRow entry, ScopeHasher scopes)
         {
@@ -424,7 +432,7 @@ public sealed class LedgerVerifier
             return new SealView(seal, problem);
         }
 
-        private void CheckEntry(EntryRow entry, EntryCheck check, List<NodeRow> recomputedNodes)
+        private void CheckEntry(EntryRow entry, EntryCheck check)
         {
             var position = Position;
             if (entry.Sequence != position)
@@ -470,7 +478,7 @@ public sealed class LedgerVerifier
             if (!CheckWhatReadsSelectOn(check, position)) return;
             _searchText?.Add(position, entry.Copies.SearchText is { } text ? text.Span : default);
 
-            _tree.Append(check.LeafHash, (id, hash) => recomputedNodes.Add(new NodeRow(id.StorageKey, hash)));
+            _tree.Append(check.LeafHash, _addRecomputedNode ??= AddRecomputedNode);
             Position = position + 1;
 
             if (Position == _seal.Seal.TreeSize && !_tree.Root().AsSpan().SequenceEqual(_seal.Seal.RootHash))
@@ -483,6 +491,8 @@ public sealed class LedgerVerifier
                         $"{source} signed a different root than the entries produce (history rewritten or forked)", CheckpointSize: Position));
             }
         }
+
+        private void AddRecomputedNode(NodeId id, byte[] hash) => _recomputedNodes.Add(new NodeRow(id.StorageKey, hash));
 
         /// <summary>
         /// The envelope is authentic by now; the columns that reads filter on must say what it says,
