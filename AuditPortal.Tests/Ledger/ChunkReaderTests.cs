@@ -50,6 +50,8 @@ public abstract class ChunkReaderTests(LedgerProvider provider) : IAsyncLifetime
         await attacker.ExecuteAsync("UPDATE ledger_entries SET application = '' WHERE sequence = 3");
         await attacker.ExecuteAsync("UPDATE ledger_entries SET model = NULL WHERE sequence = 4");
         await attacker.ExecuteAsync("DELETE FROM ledger_contents WHERE sequence = 5");
+        // Text beyond ASCII: on PostgreSQL text columns are read as the UTF-8 bytes the server sends.
+        await attacker.ExecuteAsync("UPDATE ledger_entries SET model = 'modèle-Ωμέγα-😀', search_text = search_text || ' çà 😀' WHERE sequence = 6");
         await using var db = _ledger.OpenContext();
         var stored = await db.Entries.AsNoTracking().OrderBy(e => e.Sequence).Take(ChunkSize).ToListAsync(ct);
         var contents = await db.Contents.AsNoTracking().Where(c => c.Sequence < ChunkSize).ToDictionaryAsync(c => c.Sequence, ct);
@@ -74,10 +76,24 @@ public abstract class ChunkReaderTests(LedgerProvider provider) : IAsyncLifetime
         }
         Assert.Equal("", chunk.Entries[3].Copies.Application is { } empty ? Encoding.UTF8.GetString(empty.Span) : null);
         Assert.Null(chunk.Entries[4].Copies.Model);
+        Assert.Equal("modèle-Ωμέγα-😀", Encoding.UTF8.GetString(chunk.Entries[6].Copies.Model!.Value.Span));
         Assert.Null(chunk.Entries[5].Content);
         Assert.True(chunk.Nodes.Count > 0);
         Assert.All(chunk.Nodes, node => Assert.Equal(32, node.Hash.Length));
     }
+}
+
+public sealed class ChunkReaderTextEncodingTests
+{
+    /// <summary>Text is read as bytes from Npgsql only where those bytes are UTF-8; otherwise as strings.</summary>
+    [Theory]
+    [InlineData("Host=db;Database=ledger", true)]
+    [InlineData("Host=db;Database=ledger;Encoding=UTF-8", true)]
+    [InlineData("Host=db;Database=ledger;Client Encoding=utf8", true)]
+    [InlineData("Host=db;Database=ledger;Encoding=LATIN1", false)]
+    [InlineData("Host=db;Database=ledger;Client Encoding=SQL_ASCII", false)]
+    public void ReadsTextAsBytesOnlyWhenNpgsqlSpeaksUtf8(string connectionString, bool asBytes) =>
+        Assert.Equal(asBytes, ChunkReader.NpgsqlReadsUtf8(connectionString));
 }
 
 public sealed class SqliteChunkReaderTests() : ChunkReaderTests(LedgerProvider.Sqlite);
