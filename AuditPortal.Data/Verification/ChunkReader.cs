@@ -90,23 +90,44 @@ internal sealed class ChunkReader
         return new Chunk(entries, nodes, seals);
     }
 
-    private async Task<(List<EntryRow>, List<NodeRow>)> ReadWindowAsync(DbConnection connection, long start, long end, ChunkBuffers buffers,
+    private Task<(List<EntryRow>, List<NodeRow>)> ReadWindowAsync(DbConnection connection, long start, long end, ChunkBuffers buffers,
         CancellationToken cancellationToken)
     {
         buffers.Reset();
-        return connection is SqliteConnection sqlite
+        return Task.FromResult(connection is SqliteConnection sqlite
             ? ReadSqlite(sqlite, start, end, buffers)
-            : await ReadAdoAsync(connection, start, end, buffers, cancellationToken);
+            : ReadAdo(connection, start, end, buffers, cancellationToken));
     }
 
-    private async Task<(List<EntryRow>, List<NodeRow>)> ReadAdoAsync(DbConnection connection, long start, long end, ChunkBuffers buffers,
+    /// <summary>
+    /// Synchronous reads: the verifier's reading stage keeps one thread busy for the whole run either
+    /// way, as on SQLite, whose provider completes its "async" calls synchronously. Asynchronous,
+    /// each network read was a hand-off through the socket engine and the thread pool: a fifth of the
+    /// stage a run waits for on PostgreSQL (docs/benchmarks.md). The caller's token cancels the
+    /// statement in flight.
+    /// </summary>
+    private (List<EntryRow>, List<NodeRow>) ReadAdo(DbConnection connection, long start, long end, ChunkBuffers buffers,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ReadAdoRows(connection, start, end, buffers, cancellationToken);
+        }
+        catch (DbException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    private (List<EntryRow>, List<NodeRow>) ReadAdoRows(DbConnection connection, long start, long end, ChunkBuffers buffers,
         CancellationToken cancellationToken)
     {
         var (arena, entries, nodes) = (buffers.Arena, buffers.Entries, buffers.Nodes);
-        await using (var command = Command(connection, _entriesSql, ("start", start), ("end", end)))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        using (var command = Command(connection, _entriesSql, ("start", start), ("end", end)))
+        using (cancellationToken.Register(command.Cancel))
+        using (var reader = command.ExecuteReader())
         {
-            while (await reader.ReadAsync(cancellationToken))
+            while (reader.Read())
             {
                 entries.Add(new EntryRow(
                     reader.GetInt64(0),
@@ -117,12 +138,15 @@ internal sealed class ChunkReader
                     Copies(reader, arena, _textAsUtf8)));
             }
         }
+        cancellationToken.ThrowIfCancellationRequested();
         if (entries.Count == 0) return (entries, nodes);
-        await using (var command = Command(connection, _nodesSql, ("from", start * 64), ("to", (entries[^1].Sequence + 1) * 64)))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        using (var command = Command(connection, _nodesSql, ("from", start * 64), ("to", (entries[^1].Sequence + 1) * 64)))
+        using (cancellationToken.Register(command.Cancel))
+        using (var reader = command.ExecuteReader())
         {
-            while (await reader.ReadAsync(cancellationToken)) nodes.Add(new NodeRow(reader.GetInt64(0), Blob(reader, 1, arena)));
+            while (reader.Read()) nodes.Add(new NodeRow(reader.GetInt64(0), Blob(reader, 1, arena)));
         }
+        cancellationToken.ThrowIfCancellationRequested();
         return (entries, nodes);
     }
 

@@ -17,7 +17,7 @@ namespace AuditPortal.Tests.Ledger;
 /// </summary>
 public sealed class LargeLedgerVerificationTests
 {
-    private const int Entries = 20_000;
+    internal const int Entries = 20_000;
 
     [Fact]
     public async Task ChunkBoundariesNeitherHideNorInventFailures()
@@ -44,7 +44,7 @@ public sealed class LargeLedgerVerificationTests
         Assert.Equal((17_002L, FailureKind.SealMismatch), (tampered.FirstFailure!.Sequence, tampered.FirstFailure.Kind));
     }
 
-    private static async Task AppendAsync(TestLedger ledger, NoteSigner signer)
+    internal static async Task AppendAsync(TestLedger ledger, NoteSigner signer)
     {
         var appender = new LedgerAppender(signer, TimeProvider.System);
         await using (var db = ledger.OpenContext()) await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
