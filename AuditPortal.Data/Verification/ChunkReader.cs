@@ -76,8 +76,8 @@ internal sealed class ChunkReader
         if (connection.State != System.Data.ConnectionState.Open) await _db.Database.OpenConnectionAsync(cancellationToken);
 
         var buffers = _buffers[_chunksRead++ % _buffers.Length];
-        var (entries, nodes) = await ReadWindowAsync(connection, start, start + _chunkSize, buffers, cancellationToken);
-        if (entries.Count == 0) (entries, nodes) = await ReadWindowAsync(connection, start, long.MaxValue, buffers, cancellationToken);
+        var (entries, nodes) = ReadWindow(connection, start, start + _chunkSize, buffers, cancellationToken);
+        if (entries.Count == 0) (entries, nodes) = ReadWindow(connection, start, long.MaxValue, buffers, cancellationToken);
         if (entries.Count == 0) return null;
         var last = entries[^1].Sequence;
 
@@ -90,20 +90,20 @@ internal sealed class ChunkReader
         return new Chunk(entries, nodes, seals);
     }
 
-    private Task<(List<EntryRow>, List<NodeRow>)> ReadWindowAsync(DbConnection connection, long start, long end, ChunkBuffers buffers,
+    private (List<EntryRow>, List<NodeRow>) ReadWindow(DbConnection connection, long start, long end, ChunkBuffers buffers,
         CancellationToken cancellationToken)
     {
         buffers.Reset();
-        return Task.FromResult(connection is SqliteConnection sqlite
+        return connection is SqliteConnection sqlite
             ? ReadSqlite(sqlite, start, end, buffers)
-            : ReadAdo(connection, start, end, buffers, cancellationToken));
+            : ReadAdo(connection, start, end, buffers, cancellationToken);
     }
 
     /// <summary>
     /// Synchronous reads: the verifier's reading stage keeps one thread busy for the whole run either
     /// way, as on SQLite, whose provider completes its "async" calls synchronously. Asynchronous,
-    /// each network read was a hand-off through the socket engine and the thread pool: a fifth of the
-    /// stage a run waits for on PostgreSQL (docs/benchmarks.md). The caller's token cancels the
+    /// each network read was a hand-off through the socket engine and the thread pool, and a warm run on
+    /// PostgreSQL took about a sixth longer (docs/benchmarks.md). The caller's token cancels the
     /// statement in flight.
     /// </summary>
     private (List<EntryRow>, List<NodeRow>) ReadAdo(DbConnection connection, long start, long end, ChunkBuffers buffers,
@@ -197,7 +197,7 @@ internal sealed class ChunkReader
     /// Whether Npgsql hands text over as PostgreSQL sent it, in UTF-8: its default, unless the
     /// connection string names another encoding. Npgsql then reads a text column's bytes with
     /// <see cref="DbDataReader.GetBytes"/>, which skips decoding each value to a string and encoding it
-    /// back (a fifth of a warm run's CPU on PostgreSQL went to those strings and their garbage).
+    /// back: those strings were half of a warm run's allocation on PostgreSQL (docs/benchmarks.md).
     /// </summary>
     internal static bool NpgsqlReadsUtf8(string? connectionString)
     {

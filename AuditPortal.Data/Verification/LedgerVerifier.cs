@@ -301,7 +301,7 @@ public sealed class LedgerVerifier
             var reader = new ChunkReader(db, ChunkSize, ChunksInMemory);
             var read = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
             var prepared = Channel.CreateBounded<PreparedChunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-            // Task.Run: some providers (Microsoft.Data.Sqlite) complete "async" reads synchronously.
+            // Task.Run: the reader reads synchronously (ChunkReader), keeping its thread for the whole run.
             var reading = Task.Run(() => ReadStageAsync(reader, read.Writer, stopping.Token, cancellationToken), stopping.Token);
             var preparing = Task.Run(() => PrepareStageAsync(read.Reader, prepared.Writer, stopping.Token), stopping.Token);
             try
