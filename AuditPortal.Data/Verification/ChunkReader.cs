@@ -23,21 +23,23 @@ namespace AuditPortal.Data.Verification;
 internal sealed class ChunkReader
 {
     private readonly LedgerDbContext _db;
+    private readonly DbConnection _connection;
+    private readonly DbTransaction? _transaction;
     private readonly int _chunkSize;
     private readonly string _entriesSql;
     private readonly string _nodesSql;
+    private readonly string _sealsSql;
     private readonly bool _textAsUtf8;
-    // Used in turn, one per chunk the verifier can hold at once (its stages and the channels between
-    // them): a chunk's arena and lists are reused only once the verifier is done with that chunk.
-    private readonly ChunkBuffers[] _buffers;
-    private int _chunksRead;
-    private long _sealsReadUpTo;
+    private readonly ChunkBufferPool _buffers;
 
-    /// <param name="chunksInMemory">How many chunks the caller holds at most at once, the one being read included.</param>
-    public ChunkReader(LedgerDbContext db, int chunkSize, int chunksInMemory)
+    /// <param name="db">The ledger: its provider and SQL dialect, and the connection unless <paramref name="connection"/> is given.</param>
+    /// <param name="connection">An open connection of the same database, with <paramref name="transaction"/> (a second reader of one snapshot).</param>
+    public ChunkReader(LedgerDbContext db, int chunkSize, ChunkBufferPool buffers, DbConnection? connection = null, DbTransaction? transaction = null)
     {
         _db = db;
-        _buffers = [.. Enumerable.Range(0, chunksInMemory).Select(_ => new ChunkBuffers(chunkSize))];
+        _connection = connection ?? db.Database.GetDbConnection();
+        _transaction = connection is null ? db.Database.CurrentTransaction?.GetDbTransaction() : transaction;
+        _buffers = buffers;
         _chunkSize = chunkSize;
         var sql = db.GetService<ISqlGenerationHelper>();
         string P(string name) => sql.GenerateParameterNamePlaceholder(name);
@@ -54,13 +56,28 @@ internal sealed class ChunkReader
             $"LEFT JOIN ledger_contents c ON c.sequence = e.sequence AND c.sequence >= {P("start")} AND c.sequence < {P("end")} " +
             $"WHERE e.sequence >= {P("start")} AND e.sequence < {P("end")} ORDER BY e.sequence {paging}";
         _nodesSql = $"SELECT node_key, hash FROM tree_nodes WHERE node_key >= {P("from")} AND node_key < {P("to")} ORDER BY node_key";
+        // A valid seal starting at or after "from" ends after it: the bound on tree_size lets the
+        // primary key find the first candidate.
+        _sealsSql = "SELECT tree_size, first_sequence, root_hash, leaf_hashes, key_id, signature FROM ledger_seals " +
+                    $"WHERE tree_size > {P("after")} AND first_sequence >= {P("from")} AND first_sequence <= {P("last")} ORDER BY tree_size";
         _textAsUtf8 = db.Provider == LedgerProvider.Postgres && NpgsqlReadsUtf8(db.Database.GetConnectionString());
     }
 
     /// <summary>The chunk query (parameters start and end), for the plan tests.</summary>
     internal string EntriesSql => _entriesSql;
 
-    /// <returns>The chunk starting at <paramref name="start"/>, or null past the last entry.</returns>
+    /// <summary>Opens the context's own connection (if it is not open) and reads on it, in its current transaction.</summary>
+    public static async Task<ChunkReader> OpenAsync(LedgerDbContext db, int chunkSize, ChunkBufferPool buffers, CancellationToken cancellationToken)
+    {
+        if (db.Database.GetDbConnection().State != System.Data.ConnectionState.Open) await db.Database.OpenConnectionAsync(cancellationToken);
+        return new ChunkReader(db, chunkSize, buffers);
+    }
+
+    /// <returns>
+    /// The chunk starting at <paramref name="start"/>, or null past the last entry. Its seals are those
+    /// that start from <paramref name="start"/> (from the beginning, for the first chunk) up to its last
+    /// entry: read chunk after chunk, that is every seal, each once, wherever the chunks end.
+    /// </returns>
     /// <remarks>
     /// Positions are gapless, so an intact ledger holds a whole chunk in [start, start + chunk size), and
     /// the query asks for that window rather than for "the next rows from start". Unbounded, the query
@@ -69,34 +86,57 @@ internal sealed class ChunkReader
     /// everything from start to the end for every chunk (a second per chunk at 130,000 entries, growing
     /// with the ledger). Bounded, the worst plan still handles one chunk. Only an empty window (past the
     /// end, or a gap someone made) asks again without the upper bound, to find what lies beyond.
+    /// Synchronous: see <see cref="ReadAdo"/>.
     /// </remarks>
-    public async Task<Chunk?> ReadAsync(long start, CancellationToken cancellationToken)
+    public Chunk? Read(long start, CancellationToken cancellationToken)
     {
-        var connection = _db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open) await _db.Database.OpenConnectionAsync(cancellationToken);
-
-        var buffers = _buffers[_chunksRead++ % _buffers.Length];
-        var (entries, nodes) = ReadWindow(connection, start, start + _chunkSize, buffers, cancellationToken);
-        if (entries.Count == 0) (entries, nodes) = ReadWindow(connection, start, long.MaxValue, buffers, cancellationToken);
-        if (entries.Count == 0) return null;
-        var last = entries[^1].Sequence;
-
-        var sealedUpTo = _sealsReadUpTo;
-        var seals = await _db.Seals.AsNoTracking()
-            .Where(s => s.TreeSize > sealedUpTo && s.FirstSequence <= last)
-            .OrderBy(s => s.TreeSize)
-            .ToListAsync(cancellationToken);
-        if (seals.Count > 0) _sealsReadUpTo = seals[^1].TreeSize;
-        return new Chunk(entries, nodes, seals);
+        var buffers = _buffers.Rent();
+        var (entries, nodes) = ReadWindow(start, start + _chunkSize, buffers, cancellationToken);
+        if (entries.Count == 0) (entries, nodes) = ReadWindow(start, long.MaxValue, buffers, cancellationToken);
+        if (entries.Count == 0)
+        {
+            _buffers.Return(buffers);
+            return null;
+        }
+        var seals = ReadSeals(start == 0 ? long.MinValue : start, entries[^1].Sequence, cancellationToken);
+        return new Chunk(entries, nodes, seals, buffers);
     }
 
-    private (List<EntryRow>, List<NodeRow>) ReadWindow(DbConnection connection, long start, long end, ChunkBuffers buffers,
-        CancellationToken cancellationToken)
+    private List<LedgerSeal> ReadSeals(long from, long last, CancellationToken cancellationToken)
+    {
+        var seals = new List<LedgerSeal>();
+        try
+        {
+            using var command = Command(_sealsSql, ("after", Math.Max(from, 0)), ("from", from), ("last", last));
+            using var registration = cancellationToken.Register(command.Cancel);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                seals.Add(new LedgerSeal
+                {
+                    TreeSize = reader.GetInt64(0),
+                    FirstSequence = reader.GetInt64(1),
+                    RootHash = reader.GetFieldValue<byte[]>(2),
+                    LeafHashes = reader.GetFieldValue<byte[]>(3),
+                    KeyId = reader.GetInt64(4),
+                    Signature = reader.GetFieldValue<byte[]>(5),
+                });
+            }
+        }
+        catch (DbException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return seals;
+    }
+
+    private (List<EntryRow>, List<NodeRow>) ReadWindow(long start, long end, ChunkBuffers buffers, CancellationToken cancellationToken)
     {
         buffers.Reset();
-        return connection is SqliteConnection sqlite
+        return _connection is SqliteConnection sqlite
             ? ReadSqlite(sqlite, start, end, buffers)
-            : ReadAdo(connection, start, end, buffers, cancellationToken);
+            : ReadAdo(start, end, buffers, cancellationToken);
     }
 
     /// <summary>
@@ -106,12 +146,11 @@ internal sealed class ChunkReader
     /// PostgreSQL took about a sixth longer (docs/benchmarks.md). The caller's token cancels the
     /// statement in flight.
     /// </summary>
-    private (List<EntryRow>, List<NodeRow>) ReadAdo(DbConnection connection, long start, long end, ChunkBuffers buffers,
-        CancellationToken cancellationToken)
+    private (List<EntryRow>, List<NodeRow>) ReadAdo(long start, long end, ChunkBuffers buffers, CancellationToken cancellationToken)
     {
         try
         {
-            return ReadAdoRows(connection, start, end, buffers, cancellationToken);
+            return ReadAdoRows(start, end, buffers, cancellationToken);
         }
         catch (DbException) when (cancellationToken.IsCancellationRequested)
         {
@@ -119,11 +158,10 @@ internal sealed class ChunkReader
         }
     }
 
-    private (List<EntryRow>, List<NodeRow>) ReadAdoRows(DbConnection connection, long start, long end, ChunkBuffers buffers,
-        CancellationToken cancellationToken)
+    private (List<EntryRow>, List<NodeRow>) ReadAdoRows(long start, long end, ChunkBuffers buffers, CancellationToken cancellationToken)
     {
         var (arena, entries, nodes) = (buffers.Arena, buffers.Entries, buffers.Nodes);
-        using (var command = Command(connection, _entriesSql, ("start", start), ("end", end)))
+        using (var command = Command(_entriesSql, ("start", start), ("end", end)))
         using (cancellationToken.Register(command.Cancel))
         using (var reader = command.ExecuteReader())
         {
@@ -140,7 +178,7 @@ internal sealed class ChunkReader
         }
         cancellationToken.ThrowIfCancellationRequested();
         if (entries.Count == 0) return (entries, nodes);
-        using (var command = Command(connection, _nodesSql, ("from", start * 64), ("to", (entries[^1].Sequence + 1) * 64)))
+        using (var command = Command(_nodesSql, ("from", start * 64), ("to", (entries[^1].Sequence + 1) * 64)))
         using (cancellationToken.Register(command.Cancel))
         using (var reader = command.ExecuteReader())
         {
@@ -287,11 +325,11 @@ internal sealed class ChunkReader
         return Blob(reader, ordinal, arena);
     }
 
-    private DbCommand Command(DbConnection connection, string sql, params (string Name, long Value)[] parameters)
+    private DbCommand Command(string sql, params (string Name, long Value)[] parameters)
     {
-        var command = connection.CreateCommand();
+        var command = _connection.CreateCommand();
         command.CommandText = sql;
-        command.Transaction = _db.Database.CurrentTransaction?.GetDbTransaction();
+        command.Transaction = _transaction;
         var helper = _db.GetService<ISqlGenerationHelper>();
         foreach (var (name, value) in parameters)
         {
@@ -304,26 +342,8 @@ internal sealed class ChunkReader
     }
 }
 
-internal sealed record Chunk(List<EntryRow> Entries, List<NodeRow> Nodes, List<LedgerSeal> Seals);
-
-/// <summary>
-/// What one chunk is read into, kept for the next chunk read into the same place. A chunk's lists are
-/// 3.5 MB at 8,192 entries: allocated fresh for each, they were half of a run's allocation, all of it
-/// on the large object heap, and a gen 2 collection every few chunks (docs/benchmarks.md).
-/// </summary>
-internal sealed class ChunkBuffers(int chunkSize)
-{
-    public ByteArena Arena { get; } = new();
-    public List<EntryRow> Entries { get; } = new(chunkSize);
-    public List<NodeRow> Nodes { get; } = new(chunkSize);
-
-    public void Reset()
-    {
-        Arena.Reset();
-        Entries.Clear();
-        Nodes.Clear();
-    }
-}
+/// <param name="Buffers">What the entries and nodes were read into: back to the pool once the chunk is checked.</param>
+internal sealed record Chunk(List<EntryRow> Entries, List<NodeRow> Nodes, List<LedgerSeal> Seals, ChunkBuffers Buffers);
 
 internal readonly record struct EntryRow(
     long Sequence, ReadOnlyMemory<byte> Envelope, ReadOnlyMemory<byte> LeafHash, ReadOnlyMemory<byte>? Salt, ReadOnlyMemory<byte>? Content,

@@ -17,11 +17,13 @@ namespace AuditPortal.Data.Verification;
 /// </summary>
 public sealed class LedgerVerifier
 {
-    // Entries per query. Up to five chunks are in memory at once (one per stage, one in each channel between), ~10 MB each
-    // at the benchmark's 1.3 KB per entry; 1,024 and 16,384 were no faster on either provider.
+    // Entries per query. Up to six chunks are in memory at once (one per stage, one in each channel between, one more read
+    // under way on PostgreSQL), ~10 MB each at the benchmark's 1.3 KB per entry; 1,024 and 16,384 were no faster on either provider.
     private const int ChunkSize = 8192;
-    // Five chunks can be in memory at once: one per stage and one waiting in each channel.
+    // The preparing stage's results are reused in turn: one per stage and one waiting in each channel.
     private const int ChunksInMemory = 5;
+    // Connections that read one PostgreSQL snapshot at once (SnapshotSiblings); other providers read on one.
+    private const int ReadersOnPostgres = 2;
     private readonly Dictionary<uint, NoteVerifier> _keys;
     private readonly string _origin;
     private readonly AnchorDirectory? _anchors;
@@ -298,20 +300,26 @@ public sealed class LedgerVerifier
         public async Task StreamEntriesAsync(LedgerDbContext db, CancellationToken cancellationToken)
         {
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var reader = new ChunkReader(db, ChunkSize, ChunksInMemory);
+            var buffers = new ChunkBufferPool(ChunkSize);
+            await using var siblings = await SnapshotSiblings.OpenAsync(db, ReadersOnPostgres - 1, cancellationToken);
+            ChunkReader[] readers =
+            [
+                await ChunkReader.OpenAsync(db, ChunkSize, buffers, cancellationToken),
+                .. siblings.Connections.Select(s => new ChunkReader(db, ChunkSize, buffers, s.Connection, s.Transaction)),
+            ];
+            var reads = new OrderedChunkReads(readers, ChunkSize, buffers);
             var read = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
             var prepared = Channel.CreateBounded<PreparedChunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-            // Task.Run: the reader reads synchronously (ChunkReader), keeping its thread for the whole run.
-            var reading = Task.Run(() => ReadStageAsync(reader, read.Writer, stopping.Token, cancellationToken), stopping.Token);
+            var reading = Task.Run(() => ReadStageAsync(reads, read.Writer, stopping.Token, cancellationToken), stopping.Token);
             var preparing = Task.Run(() => PrepareStageAsync(read.Reader, prepared.Writer, stopping.Token), stopping.Token);
             try
             {
-                await CheckStageAsync(prepared.Reader, stopping.Token);
+                await CheckStageAsync(prepared.Reader, buffers, stopping.Token);
             }
             finally
             {
                 await stopping.CancelAsync();
-                // The connection must be idle again before anyone else uses it: wait for the reading stage.
+                // The connections must be idle again before anyone else uses them: wait for the reading stage.
                 await EndedAsync(reading, cancellationToken);
                 await EndedAsync(preparing, cancellationToken);
             }
@@ -337,11 +345,11 @@ public sealed class LedgerVerifier
         /// the run (the tail, duplicate ids, the read models) then failed with 25P02 instead of the run
         /// naming the tampering that stopped it.
         /// </remarks>
-        private static async Task ReadStageAsync(ChunkReader reader, ChannelWriter<Chunk> output, CancellationToken stopping, CancellationToken callerToken)
+        private static async Task ReadStageAsync(OrderedChunkReads reads, ChannelWriter<Chunk> output, CancellationToken stopping, CancellationToken callerToken)
         {
             try
             {
-                for (var from = 0L; await reader.ReadAsync(from, callerToken) is { } chunk; from = chunk.Entries[^1].Sequence + 1)
+                await foreach (var chunk in reads.ReadAllAsync(callerToken))
                 {
                     stopping.ThrowIfCancellationRequested();
                     await output.WriteAsync(chunk, stopping);
@@ -358,8 +366,8 @@ public sealed class LedgerVerifier
         /// <summary>Everything about a chunk that does not depend on the entries before it.</summary>
         private async Task PrepareStageAsync(ChannelReader<Chunk> input, ChannelWriter<PreparedChunk> output, CancellationToken cancellationToken)
         {
-            // Reused in turn like the reader's buffers, for the same reason: chunk n's results are done
-            // with once chunk n + ChunksInMemory is read.
+            // Reused in turn, for the same reason as the reader's buffers (ChunkBuffers): chunk n's
+            // results are done with once this stage takes chunk n + ChunksInMemory.
             var results = new EntryCheck[ChunksInMemory][];
             var prepared = 0;
             try
@@ -383,7 +391,7 @@ public sealed class LedgerVerifier
         }
 
         /// <summary>The checks in log order: positions, seals, copy columns, the tree, signed roots. Stops at the first failure.</summary>
-        private async Task CheckStageAsync(ChannelReader<PreparedChunk> input, CancellationToken cancellationToken)
+        private async Task CheckStageAsync(ChannelReader<PreparedChunk> input, ChunkBufferPool buffers, CancellationToken cancellationToken)
         {
             await foreach (var current in input.ReadAllAsync(cancellationToken))
             {
@@ -395,6 +403,7 @@ public sealed class LedgerVerifier
                 CompareNodes(current.Chunk.Nodes, _recomputedNodes);
                 progress?.Report(Position);
                 if (_stopped) return;
+                buffers.Return(current.Chunk.Buffers);
             }
         }
 

@@ -28,10 +28,10 @@ public abstract class ChunkReaderTests(LedgerProvider provider) : IAsyncLifetime
         await attacker.DisableTriggersAsync();
         await attacker.ExecuteAsync("DELETE FROM ledger_entries WHERE sequence >= 10 AND sequence < 35");
         await using var db = _ledger.OpenContext();
-        var reader = new ChunkReader(db, ChunkSize, chunksInMemory: 1);
+        var reader = await ChunkReader.OpenAsync(db, ChunkSize, new ChunkBufferPool(ChunkSize), ct);
 
         var starts = new List<(long Asked, long First, long Last)>();
-        for (var from = 0L; await reader.ReadAsync(from, ct) is { } chunk; from = chunk.Entries[^1].Sequence + 1)
+        for (var from = 0L; reader.Read(from, ct) is { } chunk; from = chunk.Entries[^1].Sequence + 1)
             starts.Add((from, chunk.Entries[0].Sequence, chunk.Entries[^1].Sequence));
 
         Assert.Equal([(0L, 0L, 9L), (10L, 35L, 44L), (45L, 45L, 54L), (55L, 55L, FilledLedger.Size - 1)], starts);
@@ -56,7 +56,7 @@ public abstract class ChunkReaderTests(LedgerProvider provider) : IAsyncLifetime
         var stored = await db.Entries.AsNoTracking().OrderBy(e => e.Sequence).Take(ChunkSize).ToListAsync(ct);
         var contents = await db.Contents.AsNoTracking().Where(c => c.Sequence < ChunkSize).ToDictionaryAsync(c => c.Sequence, ct);
 
-        var chunk = await new ChunkReader(db, ChunkSize, chunksInMemory: 1).ReadAsync(0, ct);
+        var chunk = (await ChunkReader.OpenAsync(db, ChunkSize, new ChunkBufferPool(ChunkSize), ct)).Read(0, ct);
 
         Assert.NotNull(chunk);
         Assert.Equal(stored.Select(e => e.Sequence), chunk.Entries.Select(e => e.Sequence));

@@ -14,15 +14,17 @@ namespace AuditPortal.Tests.Ledger;
 /// <summary>
 /// A ledger larger than the verifier's chunk, appended in uneven transactions so seals and tree
 /// nodes straddle chunk boundaries: it verifies, and a rewrite deep inside is still named exactly.
+/// On PostgreSQL two connections read alternate chunks (OrderedChunkReads), which these ledgers
+/// exercise: three chunks, the last one short.
 /// </summary>
-public sealed class LargeLedgerVerificationTests
+public abstract class LargeLedgerVerificationTests(LedgerProvider provider)
 {
     internal const int Entries = 20_000;
 
     [Fact]
     public async Task ChunkBoundariesNeitherHideNorInventFailures()
     {
-        await using var ledger = await TestLedger.CreateAsync(LedgerProvider.Sqlite);
+        await using var ledger = await TestLedger.CreateAsync(provider);
         using var signer = NoteSigner.Generate(ledger.Origin);
         File.WriteAllText(ledger.KeyFile, signer.ToPrivateKeyText());
         await AppendAsync(ledger, signer);
@@ -42,6 +44,28 @@ public sealed class LargeLedgerVerificationTests
 
         var tampered = await VerifyAsync(ledger, signer);
         Assert.Equal((17_002L, FailureKind.SealMismatch), (tampered.FirstFailure!.Sequence, tampered.FirstFailure.Kind));
+    }
+
+    /// <summary>
+    /// Entries deleted across the first chunk's end: the first window comes back short, the read
+    /// already under way for the next window is dropped, and the verifier names the first missing entry
+    /// and what follows the gap.
+    /// </summary>
+    [Fact]
+    public async Task AGapAcrossAChunkBoundaryIsNamedWhereItStarts()
+    {
+        await using var ledger = await TestLedger.CreateAsync(provider);
+        using var signer = NoteSigner.Generate(ledger.Origin);
+        File.WriteAllText(ledger.KeyFile, signer.ToPrivateKeyText());
+        await AppendAsync(ledger, signer);
+        var attacker = new Attacker(ledger);
+        await attacker.DisableTriggersAsync();
+        await attacker.ExecuteAsync("DELETE FROM ledger_entries WHERE sequence >= 8190 AND sequence < 8201");
+
+        var result = await VerifyAsync(ledger, signer);
+
+        Assert.Equal((8190L, FailureKind.MissingEntry), (result.FirstFailure!.Sequence, result.FirstFailure.Kind));
+        Assert.Contains("the next stored entry is 8201", result.FirstFailure.Reason);
     }
 
     internal static async Task AppendAsync(TestLedger ledger, NoteSigner signer)
@@ -85,3 +109,7 @@ public sealed class LargeLedgerVerificationTests
         public void Report(long value) => reported.Add(value);
     }
 }
+
+public sealed class SqliteLargeLedgerVerificationTests() : LargeLedgerVerificationTests(LedgerProvider.Sqlite);
+
+public sealed class PostgresLargeLedgerVerificationTests() : LargeLedgerVerificationTests(LedgerProvider.Postgres);

@@ -30,7 +30,7 @@ public sealed class PostgresVerifierChunkPlanTests : IAsyncLifetime
         await _ledger.ExecuteAsync("ALTER TABLE ledger_entries SET (autovacuum_enabled = false); ALTER TABLE ledger_contents SET (autovacuum_enabled = false)");
         await PostgresRawEntries.InsertAsync(_ledger, "service", from: 0, count: 100_000);
         await using var db = _ledger.OpenContext();
-        var sql = new ChunkReader(db, ChunkSize, chunksInMemory: 1).EntriesSql;
+        var sql = new ChunkReader(db, ChunkSize, new ChunkBufferPool(ChunkSize)).EntriesSql;
 
         var plan = await ExplainAnalyzeAsync(sql, start: 50_000, end: 50_000 + ChunkSize);
 
