@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace AuditPortal.Data.Ledger;
@@ -21,6 +22,7 @@ public static class EnvelopeSearchText
     // Per-thread scratch for the raw (not yet lower-cased) text and for the values after the leading
     // ones, so that verify's parallel stage derives text without allocating.
     [ThreadStatic] private static char[]? _scratch;
+    [ThreadStatic] private static byte[]? _asciiScratch;
 
     /// <exception cref="FormatException">The bytes are not an envelope.</exception>
     public static string Of(ReadOnlySpan<byte> envelope)
@@ -46,10 +48,38 @@ public static class EnvelopeSearchText
         var scratch = _scratch ??= new char[2 * Max];
         var raw = new TextBuilder(scratch.AsSpan(0, Max));
         var rest = new TextBuilder(scratch.AsSpan(Max, Max));
+        if (!Collect<TextBuilder, char>(envelope, ref raw, ref rest)) return -1;
+
+        var text = raw.Text;
+        if (text.Length == Max && char.IsHighSurrogate(text[^1])) text = text[..^1];
+        return text.ToLowerInvariant(destination);
+    }
+
+    /// <summary>
+    /// The search text as UTF-8, straight from the envelope's bytes, when every value it takes is plain
+    /// ASCII without escapes: lowering is then ASCII lowering, a character is a byte, and the result is
+    /// byte for byte the UTF-8 of <see cref="Write"/>. The verifier's fast path: it skips decoding to
+    /// UTF-16, lowering and encoding back (docs/benchmarks.md).
+    /// </summary>
+    /// <param name="destination">At least <see cref="Envelope.MaxSearchText"/> bytes.</param>
+    /// <returns>The number of bytes written; -1 if a value is not plain ASCII or the bytes are not a readable envelope (use <see cref="Write"/>).</returns>
+    public static int TryWriteAscii(ReadOnlySpan<byte> envelope, Span<byte> destination)
+    {
+        if (destination.Length < Max) throw new ArgumentException($"The destination needs room for {Max} bytes.", nameof(destination));
+        var raw = new AsciiBuilder(destination[..Max]);
+        var rest = new AsciiBuilder(_asciiScratch ??= new byte[Max]);
+        return Collect<AsciiBuilder, byte>(envelope, ref raw, ref rest) && raw.IsAscii && rest.IsAscii ? raw.Text.Length : -1;
+    }
+
+    /// <summary>The values of the search text, in its order, into <paramref name="raw"/> (as the builder takes them).</summary>
+    /// <returns>False if the bytes are not a readable envelope.</returns>
+    private static bool Collect<TBuilder, T>(ReadOnlySpan<byte> envelope, scoped ref TBuilder raw, scoped ref TBuilder rest)
+        where TBuilder : ITextBuilder<T>, allows ref struct
+    {
         try
         {
             var reader = new Utf8JsonReader(envelope);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return -1;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
             Utf8JsonReader id = default, type = default, actorId = default, actorName = default, submitterId = default;
             bool haveId = false, haveType = false, haveActorId = false, haveActorName = false, haveSubmitterId = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -60,7 +90,7 @@ public static class EnvelopeSearchText
                 {
                     var isActor = reader.ValueTextEquals("actor"u8);
                     reader.Read();
-                    if (reader.TokenType != JsonTokenType.StartObject) return -1;
+                    if (reader.TokenType != JsonTokenType.StartObject) return false;
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
                         var isId = reader.ValueTextEquals("id"u8);
@@ -81,10 +111,10 @@ public static class EnvelopeSearchText
                 else
                 {
                     reader.Read();
-                    CollectStrings(ref reader, ref rest);
+                    CollectStrings<TBuilder, T>(ref reader, ref rest);
                 }
             }
-            if (reader.TokenType != JsonTokenType.EndObject || !haveId || !haveType || !haveActorId || !haveSubmitterId) return -1;
+            if (reader.TokenType != JsonTokenType.EndObject || !haveId || !haveType || !haveActorId || !haveSubmitterId) return false;
 
             raw.Add(ref id);
             raw.Add(ref type);
@@ -92,19 +122,17 @@ public static class EnvelopeSearchText
             raw.Add(ref submitterId);
             if (haveActorName) raw.Add(ref actorName);
             if (rest.Values > 0) raw.Add(rest.Text);
+            return true;
         }
         catch (JsonException)
         {
-            return -1;
+            return false;
         }
-
-        var text = raw.Text;
-        if (text.Length == Max && char.IsHighSurrogate(text[^1])) text = text[..^1];
-        return text.ToLowerInvariant(destination);
     }
 
     /// <summary>Adds every string value of the value the reader is on, at any depth.</summary>
-    private static void CollectStrings(ref Utf8JsonReader reader, ref TextBuilder text)
+    private static void CollectStrings<TBuilder, T>(ref Utf8JsonReader reader, scoped ref TBuilder text)
+        where TBuilder : ITextBuilder<T>, allows ref struct
     {
         if (reader.TokenType == JsonTokenType.String) { text.Add(ref reader); return; }
         if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return;
@@ -114,7 +142,17 @@ public static class EnvelopeSearchText
     }
 
     /// <summary>Values joined by a line feed into a fixed buffer; what does not fit is dropped.</summary>
-    private ref struct TextBuilder(Span<char> buffer)
+    private interface ITextBuilder<T>
+    {
+        int Values { get; }
+        ReadOnlySpan<T> Text { get; }
+        void Add(ref Utf8JsonReader reader);
+        /// <summary>Adds text as one value: here, the already-joined values of another builder.</summary>
+        void Add(ReadOnlySpan<T> text);
+    }
+
+    /// <summary>The raw (not yet lower-cased) text, in UTF-16.</summary>
+    private ref struct TextBuilder(Span<char> buffer) : ITextBuilder<char>
     {
         private readonly Span<char> _buffer = buffer;
         private int _length;
@@ -156,6 +194,47 @@ public static class EnvelopeSearchText
         private void AppendChar(char c)
         {
             if (_length < _buffer.Length) _buffer[_length++] = c;
+        }
+    }
+
+    /// <summary>
+    /// Lower-cased ASCII, as the envelope holds it; a value with an escape or a byte beyond ASCII is
+    /// not taken, and marks the text as one for <see cref="TextBuilder"/>.
+    /// </summary>
+    private ref struct AsciiBuilder(Span<byte> buffer) : ITextBuilder<byte>
+    {
+        private readonly Span<byte> _buffer = buffer;
+        private int _length;
+
+        public int Values { get; private set; }
+        public bool IsAscii { get; private set; } = true;
+        public readonly ReadOnlySpan<byte> Text => _buffer[.._length];
+
+        public void Add(ref Utf8JsonReader reader)
+        {
+            if (Values++ > 0) AppendLineFeed();
+            var value = reader.ValueSpan;
+            if (reader.ValueIsEscaped || !Ascii.IsValid(value))
+            {
+                IsAscii = false;
+                return;
+            }
+            var count = Math.Min(value.Length, _buffer.Length - _length);
+            Ascii.ToLower(value[..count], _buffer[_length..], out var written);
+            _length += written;
+        }
+
+        public void Add(ReadOnlySpan<byte> text)
+        {
+            if (Values++ > 0) AppendLineFeed();
+            var count = Math.Min(text.Length, _buffer.Length - _length);
+            text[..count].CopyTo(_buffer[_length..]);
+            _length += count;
+        }
+
+        private void AppendLineFeed()
+        {
+            if (_length < _buffer.Length) _buffer[_length++] = (byte)'\n';
         }
     }
 }

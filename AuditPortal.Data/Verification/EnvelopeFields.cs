@@ -238,10 +238,13 @@ internal static class EnvelopeFields
     private static bool SearchTextMatches(ReadOnlySpan<byte> envelope, ReadOnlyMemory<byte>? stored)
     {
         if (stored is not { } value) return false;
+        var utf8 = _searchTextUtf8 ??= new byte[Encoding.UTF8.GetMaxByteCount(Envelope.MaxSearchText)];
+        var ascii = EnvelopeSearchText.TryWriteAscii(envelope, utf8);
+        if (ascii >= 0) return utf8.AsSpan(0, ascii).SequenceEqual(value.Span);
+
         var text = _searchText ??= new char[Envelope.MaxSearchText];
         var length = EnvelopeSearchText.Write(envelope, text);
         if (length < 0) return false;
-        var utf8 = _searchTextUtf8 ??= new byte[Encoding.UTF8.GetMaxByteCount(Envelope.MaxSearchText)];
         var written = Encoding.UTF8.GetBytes(text.AsSpan(0, length), utf8);
         return utf8.AsSpan(0, written).SequenceEqual(value.Span);
     }

@@ -316,6 +316,70 @@ public partial class EnvelopeTests
         Assert.False(char.IsHighSurrogate(text[^1]));
     }
 
+    /// <summary>
+    /// verify's fast path derives the search text from the envelope's bytes when every value is plain
+    /// ASCII. It must be byte for byte the UTF-8 of what ingestion stores (EnvelopeSearchText.Of), or
+    /// verify would call healthy rows edited: upper case, truncation in the leading values and in the
+    /// rest, nested values, and (where the fast path declines) escapes and text beyond ASCII.
+    /// </summary>
+    [Fact]
+    public void TheAsciiSearchTextIsTheUtf8OfTheSearchTextByteForByte()
+    {
+        var random = new Random(11);
+        var buffer = new byte[Envelope.MaxSearchText];
+        var (taken, declined) = (0, 0);
+        for (var i = 0; i < 600; i++)
+        {
+            var attributes = new JsonObject();
+            for (var a = random.Next(0, 6); a > 0; a--)
+                attributes[$"k{a}"] = random.Next(4) == 0 ? new JsonArray(Text(random), 7, new JsonObject { ["deep"] = Text(random) }) : Text(random);
+            var draft = new EventDraft
+            {
+                EventId = Text(random, 1, 300),
+                Type = "llm.call",
+                OccurredAtUtc = OccurredAt,
+                Actor = new ActorRef(Text(random, 1, 200), ActorKinds.User, random.Next(2) == 0 ? null : Text(random, 1, 200)),
+                SubmittedBy = new ActorRef(Text(random, 1, 100), ActorKinds.Service),
+                Fields = new Dictionary<string, JsonNode> { ["model"] = Text(random, 1, 40), ["attributes"] = attributes },
+                Content = ContentBytes,
+            };
+            var envelope = Render(draft);
+
+            var length = EnvelopeSearchText.TryWriteAscii(envelope, buffer);
+
+            if (length < 0) { declined++; continue; }
+            taken++;
+            Assert.Equal(Encoding.UTF8.GetString(buffer, 0, length), EnvelopeSearchText.Of(envelope));
+        }
+        // Most values are plain ASCII, so the fast path must have been taken for most envelopes; some
+        // hold a quote, a backslash, a line feed or a letter beyond ASCII, and are left to the full path.
+        Assert.InRange(taken, 300, 600);
+        Assert.InRange(declined, 1, 300);
+
+        static string Text(Random random, int min = 0, int max = 2 * Envelope.MaxSearchText / 3)
+        {
+            const string plain = "abcXYZ019 -_.:@/ABCdefGHIjklMNOpqrSTUvwxyz";
+            var chars = new char[random.Next(min, max)];
+            for (var c = 0; c < chars.Length; c++) chars[c] = plain[random.Next(plain.Length)];
+            if (chars.Length > 0 && random.Next(40) == 0) chars[random.Next(chars.Length)] = "\"\\\nÉ€"[random.Next(5)];
+            return new string(chars);
+        }
+    }
+
+    [Theory]
+    [InlineData("say \"hi\"")]
+    [InlineData("back\\slash")]
+    [InlineData("two\nlines")]
+    [InlineData("ÉCOLE")]
+    [InlineData("\U0001F600")]
+    public void TheAsciiSearchTextDeclinesEscapesAndTextBeyondAscii(string note)
+    {
+        var envelope = Render(Draft(new Dictionary<string, JsonNode> { ["attributes"] = new JsonObject { ["note"] = note } }));
+
+        Assert.Equal(-1, EnvelopeSearchText.TryWriteAscii(envelope, new byte[Envelope.MaxSearchText]));
+        Assert.NotEqual(-1, EnvelopeSearchText.TryWriteAscii(Render(Draft()), new byte[Envelope.MaxSearchText]));
+    }
+
     [Fact]
     public void DraftAccessorsReadTheFilterColumnsFromTheFields()
     {
