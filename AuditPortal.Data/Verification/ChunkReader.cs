@@ -12,9 +12,10 @@ namespace AuditPortal.Data.Verification;
 
 /// <summary>
 /// Reads the ledger for the verifier in chunks of consecutive sequences: entries with their content
-/// (one joined, streamed query), the tree nodes they complete and the seals that cover them. Plain
-/// ADO.NET for the per-entry rows, because EF's materialisation alone would cost more than hashing,
-/// and on SQLite its own statement API, because Microsoft.Data.Sqlite allocates an array per blob,
+/// (one joined, streamed query), the tree nodes they complete and the seals that cover them, on one
+/// connection (several readers can share a snapshot: <see cref="OrderedChunkReads"/>). Plain ADO.NET:
+/// EF's materialisation alone would cost more than hashing, and a second reader's connection has no
+/// context. On SQLite its own statement API, because Microsoft.Data.Sqlite allocates an array per blob,
 /// with each column read by <see cref="SqliteColumns"/> (one call into SQLite instead of three).
 /// Blobs are copied into a reused arena, not into arrays of their own: per-blob arrays cost more
 /// than reading and hashing together (docs/benchmarks.md). Every statement is fixed text; the only input, a position, is a
