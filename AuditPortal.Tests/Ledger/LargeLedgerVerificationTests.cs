@@ -17,20 +17,31 @@ namespace AuditPortal.Tests.Ledger;
 /// On PostgreSQL two connections read alternate chunks (OrderedChunkReads), which these ledgers
 /// exercise: three chunks, the last one short.
 /// </summary>
-public abstract class LargeLedgerVerificationTests(LedgerProvider provider)
+public abstract class LargeLedgerVerificationTests(LedgerProvider provider) : IAsyncLifetime
 {
     internal const int Entries = 20_000;
+    private TestLedger _ledger = null!;
+    private NoteSigner _signer = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _ledger = await TestLedger.CreateAsync(provider);
+        _signer = NoteSigner.Generate(_ledger.Origin);
+        File.WriteAllText(_ledger.KeyFile, _signer.ToPrivateKeyText());
+        await AppendAsync(_ledger, _signer);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _signer.Dispose();
+        await _ledger.DisposeAsync();
+    }
 
     [Fact]
     public async Task ChunkBoundariesNeitherHideNorInventFailures()
     {
-        await using var ledger = await TestLedger.CreateAsync(provider);
-        using var signer = NoteSigner.Generate(ledger.Origin);
-        File.WriteAllText(ledger.KeyFile, signer.ToPrivateKeyText());
-        await AppendAsync(ledger, signer);
-
         var reported = new List<long>();
-        var intact = await VerifyAsync(ledger, signer, new CollectingProgress(reported));
+        var intact = await VerifyAsync(new CollectingProgress(reported));
         Assert.True(intact.Intact, intact.FirstFailure?.ToString());
         Assert.Equal(Entries, intact.Entries);
         // One report per chunk, rising to every entry: what the integrity page's progress bar shows.
@@ -38,11 +49,11 @@ public abstract class LargeLedgerVerificationTests(LedgerProvider provider)
         Assert.Equal(reported.Order(), reported);
         Assert.Equal(Entries, reported[^1]);
 
-        var attacker = new Attacker(ledger);
+        var attacker = new Attacker(_ledger);
         await attacker.DisableTriggersAsync();
         await attacker.EditEnvelopeAsync(17_002, "\"user-1\"", "\"user-9\"", rehash: true);
 
-        var tampered = await VerifyAsync(ledger, signer);
+        var tampered = await VerifyAsync();
         Assert.Equal((17_002L, FailureKind.SealMismatch), (tampered.FirstFailure!.Sequence, tampered.FirstFailure.Kind));
     }
 
@@ -54,15 +65,11 @@ public abstract class LargeLedgerVerificationTests(LedgerProvider provider)
     [Fact]
     public async Task AGapAcrossAChunkBoundaryIsNamedWhereItStarts()
     {
-        await using var ledger = await TestLedger.CreateAsync(provider);
-        using var signer = NoteSigner.Generate(ledger.Origin);
-        File.WriteAllText(ledger.KeyFile, signer.ToPrivateKeyText());
-        await AppendAsync(ledger, signer);
-        var attacker = new Attacker(ledger);
+        var attacker = new Attacker(_ledger);
         await attacker.DisableTriggersAsync();
         await attacker.ExecuteAsync("DELETE FROM ledger_entries WHERE sequence >= 8190 AND sequence < 8201");
 
-        var result = await VerifyAsync(ledger, signer);
+        var result = await VerifyAsync();
 
         Assert.Equal((8190L, FailureKind.MissingEntry), (result.FirstFailure!.Sequence, result.FirstFailure.Kind));
         Assert.Contains("the next stored entry is 8201", result.FirstFailure.Reason);
@@ -97,10 +104,10 @@ public abstract class LargeLedgerVerificationTests(LedgerProvider provider)
         Content = CanonicalJson.Serialize(new JsonObject { ["note"] = $"entry {n}" }),
     };
 
-    private static async Task<VerificationResult> VerifyAsync(TestLedger ledger, NoteSigner signer, IProgress<long>? progress = null)
+    private async Task<VerificationResult> VerifyAsync(IProgress<long>? progress = null)
     {
-        await using var db = ledger.OpenContext();
-        return await new LedgerVerifier([signer.Verifier], new AnchorDirectory(ledger.AnchorDirectory))
+        await using var db = _ledger.OpenContext();
+        return await new LedgerVerifier([_signer.Verifier], new AnchorDirectory(_ledger.AnchorDirectory))
             .VerifyAsync(db, TestContext.Current.CancellationToken, progress);
     }
 
