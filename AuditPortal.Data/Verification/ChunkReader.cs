@@ -87,30 +87,39 @@ internal sealed class ChunkReader
     /// everything from start to the end for every chunk (a second per chunk at 130,000 entries, growing
     /// with the ledger). Bounded, the worst plan still handles one chunk. Only an empty window (past the
     /// end, or a gap someone made) asks again without the upper bound, to find what lies beyond.
-    /// Synchronous: see <see cref="ReadAdo"/>.
+    /// <para>Synchronous: a read keeps its thread until done either way, as on SQLite, whose provider
+    /// completes its "async" calls synchronously. Asynchronous, each network read was a hand-off
+    /// through the socket engine and the thread pool, and a warm run on PostgreSQL took about a sixth
+    /// longer (docs/benchmarks.md). The caller's token cancels the statement in flight.</para>
     /// </remarks>
     public Chunk? Read(long start, CancellationToken cancellationToken)
     {
-        var buffers = _buffers.Rent();
-        var (entries, nodes) = ReadWindow(start, start + _chunkSize, buffers, cancellationToken);
-        if (entries.Count == 0) (entries, nodes) = ReadWindow(start, long.MaxValue, buffers, cancellationToken);
-        if (entries.Count == 0)
+        try
         {
-            _buffers.Return(buffers);
-            return null;
+            var buffers = _buffers.Rent();
+            var (entries, nodes) = ReadWindow(start, start + _chunkSize, buffers, cancellationToken);
+            if (entries.Count == 0) (entries, nodes) = ReadWindow(start, long.MaxValue, buffers, cancellationToken);
+            if (entries.Count == 0)
+            {
+                _buffers.Return(buffers);
+                return null;
+            }
+            var seals = ReadSeals(start == 0 ? long.MinValue : start, entries[^1].Sequence, cancellationToken);
+            return new Chunk(entries, nodes, seals, buffers);
         }
-        var seals = ReadSeals(start == 0 ? long.MinValue : start, entries[^1].Sequence, cancellationToken);
-        return new Chunk(entries, nodes, seals, buffers);
+        catch (DbException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
     }
 
     private List<LedgerSeal> ReadSeals(long from, long last, CancellationToken cancellationToken)
     {
         var seals = new List<LedgerSeal>();
-        try
+        using (var command = Command(_sealsSql, ("after", Math.Max(from, 0)), ("from", from), ("last", last)))
+        using (cancellationToken.Register(command.Cancel))
+        using (var reader = command.ExecuteReader())
         {
-            using var command = Command(_sealsSql, ("after", Math.Max(from, 0)), ("from", from), ("last", last));
-            using var registration = cancellationToken.Register(command.Cancel);
-            using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 seals.Add(new LedgerSeal
@@ -124,10 +133,6 @@ internal sealed class ChunkReader
                 });
             }
         }
-        catch (DbException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(cancellationToken);
-        }
         cancellationToken.ThrowIfCancellationRequested();
         return seals;
     }
@@ -140,26 +145,7 @@ internal sealed class ChunkReader
             : ReadAdo(start, end, buffers, cancellationToken);
     }
 
-    /// <summary>
-    /// Synchronous reads: the verifier's reading stage keeps one thread busy for the whole run either
-    /// way, as on SQLite, whose provider completes its "async" calls synchronously. Asynchronous,
-    /// each network read was a hand-off through the socket engine and the thread pool, and a warm run on
-    /// PostgreSQL took about a sixth longer (docs/benchmarks.md). The caller's token cancels the
-    /// statement in flight.
-    /// </summary>
     private (List<EntryRow>, List<NodeRow>) ReadAdo(long start, long end, ChunkBuffers buffers, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return ReadAdoRows(start, end, buffers, cancellationToken);
-        }
-        catch (DbException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(cancellationToken);
-        }
-    }
-
-    private (List<EntryRow>, List<NodeRow>) ReadAdoRows(long start, long end, ChunkBuffers buffers, CancellationToken cancellationToken)
     {
         var (arena, entries, nodes) = (buffers.Arena, buffers.Entries, buffers.Nodes);
         using (var command = Command(_entriesSql, ("start", start), ("end", end)))
