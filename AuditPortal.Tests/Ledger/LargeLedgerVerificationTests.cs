@@ -23,13 +23,7 @@ public abstract class LargeLedgerVerificationTests(LedgerProvider provider) : IA
     private TestLedger _ledger = null!;
     private NoteSigner _signer = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _ledger = await TestLedger.CreateAsync(provider);
-        _signer = NoteSigner.Generate(_ledger.Origin);
-        File.WriteAllText(_ledger.KeyFile, _signer.ToPrivateKeyText());
-        await AppendAsync(_ledger, _signer);
-    }
+    public async ValueTask InitializeAsync() => (_ledger, _signer) = await CreateAsync(provider);
 
     public async ValueTask DisposeAsync()
     {
@@ -75,7 +69,17 @@ public abstract class LargeLedgerVerificationTests(LedgerProvider provider) : IA
         Assert.Contains("the next stored entry is 8201", result.FirstFailure.Reason);
     }
 
-    internal static async Task AppendAsync(TestLedger ledger, NoteSigner signer)
+    /// <summary>A ledger of <see cref="Entries"/> entries, and the key it is signed with.</summary>
+    internal static async Task<(TestLedger Ledger, NoteSigner Signer)> CreateAsync(LedgerProvider provider)
+    {
+        var ledger = await TestLedger.CreateAsync(provider);
+        var signer = NoteSigner.Generate(ledger.Origin);
+        File.WriteAllText(ledger.KeyFile, signer.ToPrivateKeyText());
+        await AppendAsync(ledger, signer);
+        return (ledger, signer);
+    }
+
+    private static async Task AppendAsync(TestLedger ledger, NoteSigner signer)
     {
         var appender = new LedgerAppender(signer, TimeProvider.System);
         await using (var db = ledger.OpenContext()) await db.Database.MigrateAsync(TestContext.Current.CancellationToken);

@@ -1,8 +1,6 @@
 using AuditPortal.Data.Anchors;
 using AuditPortal.Data.Ledger;
-using AuditPortal.Data.Signing;
 using AuditPortal.Data.Verification;
-using AuditPortal.Tests.Infrastructure;
 
 namespace AuditPortal.Tests.Ledger;
 
@@ -16,10 +14,9 @@ public abstract class VerifyCancellationTests(LedgerProvider provider)
     [Fact]
     public async Task AGivenUpRunEndsCancelledAndLeavesTheLedgerVerifiable()
     {
-        await using var ledger = await TestLedger.CreateAsync(provider);
-        using var signer = NoteSigner.Generate(ledger.Origin);
-        File.WriteAllText(ledger.KeyFile, signer.ToPrivateKeyText());
-        await LargeLedgerVerificationTests.AppendAsync(ledger, signer);
+        var (ledger, signer) = await LargeLedgerVerificationTests.CreateAsync(provider);
+        await using var disposeLedger = ledger;
+        using var disposeSigner = signer;
         var verifier = new LedgerVerifier([signer.Verifier], new AnchorDirectory(ledger.AnchorDirectory));
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 

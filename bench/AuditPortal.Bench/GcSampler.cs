@@ -23,7 +23,8 @@ public sealed class GcSampler
     private static int[] Counts() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
 }
 
-/// <param name="Gen0">Collections of generation 0 only (a gen 1 collection counts in Gen0 too, as .NET counts them).</param>
+/// <param name="Gen0">Collections that included generation 0: every collection, since .NET counts a gen 1 or gen 2
+/// collection under each younger generation too (so "5 gen0, 3 gen1, 3 gen2" is three full collections and two of gen 0 alone).</param>
 public sealed record GcUse(int Gen0, int Gen1, int Gen2, TimeSpan Paused, long AllocatedBytes)
 {
     public override string ToString() =>
