@@ -78,51 +78,10 @@ public static class EnvelopeSearchText
     {
         try
         {
+            var values = new Values<TBuilder, T>();
             var reader = new Utf8JsonReader(envelope);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-            Utf8JsonReader id = default, type = default, actorId = default, actorName = default, submitterId = default;
-            bool haveId = false, haveType = false, haveActorId = false, haveActorName = false, haveSubmitterId = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("id"u8)) { reader.Read(); haveId = reader.TokenType == JsonTokenType.String; id = reader; }
-                else if (reader.ValueTextEquals("type"u8)) { reader.Read(); haveType = reader.TokenType == JsonTokenType.String; type = reader; }
-                else if (reader.ValueTextEquals("actor"u8) || reader.ValueTextEquals("submittedBy"u8))
-                {
-                    var isActor = reader.ValueTextEquals("actor"u8);
-                    reader.Read();
-                    if (reader.TokenType != JsonTokenType.StartObject) return false;
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        var isId = reader.ValueTextEquals("id"u8);
-                        var isName = isActor && reader.ValueTextEquals("displayName"u8);
-                        reader.Read();
-                        if (reader.TokenType != JsonTokenType.String) { reader.Skip(); continue; }
-                        if (isId && isActor) { actorId = reader; haveActorId = true; }
-                        else if (isId) { submitterId = reader; haveSubmitterId = true; }
-                        else if (isName) { actorName = reader; haveActorName = true; }
-                    }
-                }
-                else if (reader.ValueTextEquals("v"u8) || reader.ValueTextEquals("sequence"u8) || reader.ValueTextEquals("occurredAt"u8)
-                         || reader.ValueTextEquals("recordedAt"u8) || reader.ValueTextEquals("content"u8))
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-                else
-                {
-                    reader.Read();
-                    CollectStrings<TBuilder, T>(ref reader, ref rest);
-                }
-            }
-            if (reader.TokenType != JsonTokenType.EndObject || !haveId || !haveType || !haveActorId || !haveSubmitterId) return false;
-
-            raw.Add(ref id);
-            raw.Add(ref type);
-            raw.Add(ref actorId);
-            raw.Add(ref submitterId);
-            if (haveActorName) raw.Add(ref actorName);
-            if (rest.Values > 0) raw.Add(rest.Text);
-            return true;
+            while (!values.Ended && reader.Read()) values.Take(ref reader, ref rest);
+            return values.Finish(ref raw, ref rest);
         }
         catch (JsonException)
         {
@@ -130,15 +89,141 @@ public static class EnvelopeSearchText
         }
     }
 
-    /// <summary>Adds every string value of the value the reader is on, at any depth.</summary>
-    private static void CollectStrings<TBuilder, T>(ref Utf8JsonReader reader, scoped ref TBuilder text)
+    /// <summary>
+    /// The search text's rules, applied one token at a time. Every walk that derives the text feeds
+    /// it the envelope's tokens in order, so that a walk made for another purpose (the verifier's,
+    /// <see cref="AsciiFeed"/>) derives the same text without reading the envelope again.
+    /// </summary>
+    private ref struct Values<TBuilder, T>
         where TBuilder : ITextBuilder<T>, allows ref struct
     {
-        if (reader.TokenType == JsonTokenType.String) { text.Add(ref reader); return; }
-        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return;
-        var depth = reader.CurrentDepth;
-        while (reader.Read() && reader.CurrentDepth > depth)
-            if (reader.TokenType == JsonTokenType.String) text.Add(ref reader);
+        // Kept until the end: they lead the text in this order, whatever the order of the envelope's keys.
+        private Utf8JsonReader _id, _type, _actorId, _actorName, _submitterId;
+        private bool _haveId, _haveType, _haveActorId, _haveActorName, _haveSubmitterId;
+        private bool _started, _malformed;
+        private EnvelopeKey _key;
+        private EnvelopeMember _member;
+
+        /// <summary>The envelope's closing brace has been taken.</summary>
+        public bool Ended { get; private set; }
+
+        /// <summary>The top-level field the last token belongs to.</summary>
+        public readonly EnvelopeKey Key => _key;
+
+        /// <param name="rest">Takes the values that follow the leading ones, as they come.</param>
+        public void Take(ref Utf8JsonReader reader, scoped ref TBuilder rest)
+        {
+            var depth = reader.CurrentDepth;
+            if (!_started)
+            {
+                _started = true;
+                _malformed = reader.TokenType != JsonTokenType.StartObject;
+                return;
+            }
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.EndObject when depth == 0:
+                    Ended = true;
+                    return;
+                case JsonTokenType.PropertyName when depth == 1:
+                    _key = EnvelopeKeys.Key(ref reader);
+                    return;
+                case JsonTokenType.PropertyName when depth == 2 && _key is EnvelopeKey.Actor or EnvelopeKey.SubmittedBy:
+                    _member = EnvelopeKeys.Member(ref reader);
+                    return;
+                case JsonTokenType.String:
+                    TakeString(ref reader, depth, ref rest);
+                    return;
+                case JsonTokenType.StartObject or JsonTokenType.StartArray or JsonTokenType.Number
+                    or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null when depth == 1:
+                    // A value that is not a string, directly under a key: actor and submittedBy must be objects.
+                    if (_key == EnvelopeKey.Id) _haveId = false;
+                    else if (_key == EnvelopeKey.Type) _haveType = false;
+                    else if (_key is EnvelopeKey.Actor or EnvelopeKey.SubmittedBy && reader.TokenType != JsonTokenType.StartObject) _malformed = true;
+                    return;
+            }
+        }
+
+        private void TakeString(ref Utf8JsonReader reader, int depth, scoped ref TBuilder rest)
+        {
+            switch (_key)
+            {
+                case EnvelopeKey.V or EnvelopeKey.Sequence or EnvelopeKey.OccurredAt or EnvelopeKey.RecordedAt or EnvelopeKey.Content:
+                    return; // set by the ledger, not by the event
+                case EnvelopeKey.Id when depth == 1:
+                    _id = reader;
+                    _haveId = true;
+                    return;
+                case EnvelopeKey.Type when depth == 1:
+                    _type = reader;
+                    _haveType = true;
+                    return;
+                case EnvelopeKey.Id or EnvelopeKey.Type:
+                    return;
+                case EnvelopeKey.Actor or EnvelopeKey.SubmittedBy when depth == 1:
+                    _malformed = true;
+                    return;
+                case EnvelopeKey.Actor when depth == 2 && _member == EnvelopeMember.Id:
+                    _actorId = reader;
+                    _haveActorId = true;
+                    return;
+                case EnvelopeKey.Actor when depth == 2 && _member == EnvelopeMember.DisplayName:
+                    _actorName = reader;
+                    _haveActorName = true;
+                    return;
+                case EnvelopeKey.SubmittedBy when depth == 2 && _member == EnvelopeMember.Id:
+                    _submitterId = reader;
+                    _haveSubmitterId = true;
+                    return;
+                case EnvelopeKey.Actor or EnvelopeKey.SubmittedBy:
+                    return; // the kinds, and anything nested deeper
+                default:
+                    rest.Add(ref reader);
+                    return;
+            }
+        }
+
+        /// <summary>Writes the leading values, then the rest as one value, into <paramref name="raw"/>.</summary>
+        /// <returns>False if the envelope lacks a value the text needs, or is not an object.</returns>
+        public bool Finish(scoped ref TBuilder raw, scoped ref TBuilder rest)
+        {
+            if (!Ended || _malformed || !_haveId || !_haveType || !_haveActorId || !_haveSubmitterId) return false;
+            raw.Add(ref _id);
+            raw.Add(ref _type);
+            raw.Add(ref _actorId);
+            raw.Add(ref _submitterId);
+            if (_haveActorName) raw.Add(ref _actorName);
+            if (rest.Values > 0) raw.Add(rest.Text);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The ASCII search text (<see cref="TryWriteAscii"/>) of an envelope that another walk reads: the
+    /// walk hands over each token as it reads it, and the text costs no second walk. The verifier's.
+    /// </summary>
+    internal ref struct AsciiFeed
+    {
+        private Values<AsciiBuilder, byte> _values;
+        private AsciiBuilder _raw;
+        private AsciiBuilder _rest;
+
+        /// <param name="destination">At least <see cref="Envelope.MaxSearchText"/> bytes.</param>
+        public AsciiFeed(Span<byte> destination)
+        {
+            if (destination.Length < Max) throw new ArgumentException($"The destination needs room for {Max} bytes.", nameof(destination));
+            _raw = new AsciiBuilder(destination[..Max]);
+            _rest = new AsciiBuilder(_asciiScratch ??= new byte[Max]);
+        }
+
+        /// <summary>The top-level field the last token taken belongs to (set on its name).</summary>
+        public readonly EnvelopeKey Key => _values.Key;
+
+        /// <summary>Takes the token the reader is on; every token of the envelope, in order.</summary>
+        public void Take(ref Utf8JsonReader reader) => _values.Take(ref reader, ref _rest);
+
+        /// <returns>As <see cref="TryWriteAscii"/>: the bytes written, or -1 (use <see cref="Write"/>).</returns>
+        public int Finish() => _values.Finish(ref _raw, ref _rest) && _raw.IsAscii && _rest.IsAscii ? _raw.Text.Length : -1;
     }
 
     /// <summary>Values joined by a line feed into a fixed buffer; what does not fit is dropped.</summary>

@@ -43,84 +43,85 @@ internal static class EnvelopeFields
         if (stored.PromptName is not null) mismatches |= Bit(CopyColumn.PromptName);
         if (stored.PromptVersion is not null) mismatches |= Bit(CopyColumn.PromptVersion);
         ReadOnlySpan<byte> id = default, submitter = default;
+        var searchText = _searchTextUtf8 ??= new byte[Encoding.UTF8.GetMaxByteCount(Envelope.MaxSearchText)];
+        var tokens = new Tokens(envelope, searchText);
+        ref var reader = ref tokens.Reader;
         try
         {
-            var reader = new Utf8JsonReader(envelope);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            if (!tokens.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (tokens.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var field = Field(ref reader);
-                reader.Read();
+                var field = tokens.SearchText.Key;
+                tokens.Read();
                 switch (field)
                 {
-                    case TopField.Sequence:
+                    case EnvelopeKey.Sequence:
                         if (!reader.TryGetInt64(out sequence) || sequence < 0) return false;
                         break;
-                    case TopField.Content:
+                    case EnvelopeKey.Content:
                         if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return false;
                         var value = reader.ValueSpan;
                         if (!value.StartsWith(CommitmentPrefix) || value.Length != CommitmentPrefix.Length + 64) return false;
                         value[CommitmentPrefix.Length..].CopyTo(commitmentHex);
                         haveCommitment = true;
                         break;
-                    case TopField.Id:
+                    case EnvelopeKey.Id:
                         id = reader.ValueSpan;
-                        Text(ref reader, stored.EventId, CopyColumn.EventId, ref mismatches, ref unseen);
+                        Text(ref tokens, stored.EventId, CopyColumn.EventId, ref mismatches, ref unseen);
                         break;
-                    case TopField.Type:
-                        Text(ref reader, stored.Type, CopyColumn.Type, ref mismatches, ref unseen);
+                    case EnvelopeKey.Type:
+                        Text(ref tokens, stored.Type, CopyColumn.Type, ref mismatches, ref unseen);
                         break;
-                    case TopField.OccurredAt:
-                        Time(ref reader, stored.OccurredAt, CopyColumn.OccurredAt, ref mismatches, ref unseen);
+                    case EnvelopeKey.OccurredAt:
+                        Time(ref tokens, stored.OccurredAt, CopyColumn.OccurredAt, ref mismatches, ref unseen);
                         break;
-                    case TopField.RecordedAt:
-                        Time(ref reader, stored.RecordedAt, CopyColumn.RecordedAt, ref mismatches, ref unseen);
+                    case EnvelopeKey.RecordedAt:
+                        Time(ref tokens, stored.RecordedAt, CopyColumn.RecordedAt, ref mismatches, ref unseen);
                         break;
-                    case TopField.Actor or TopField.SubmittedBy:
+                    case EnvelopeKey.Actor or EnvelopeKey.SubmittedBy:
                         if (reader.TokenType != JsonTokenType.StartObject) return false;
-                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        while (tokens.Read() && reader.TokenType == JsonTokenType.PropertyName)
                         {
-                            var isId = reader.ValueTextEquals("id"u8);
-                            var isKind = !isId && reader.ValueTextEquals("kind"u8);
-                            reader.Read();
-                            if (field == TopField.Actor && isId) Text(ref reader, stored.ActorId, CopyColumn.ActorId, ref mismatches, ref unseen);
-                            else if (field == TopField.Actor && isKind) Text(ref reader, stored.ActorKind, CopyColumn.ActorKind, ref mismatches, ref unseen);
-                            else if (isId)
+                            var member = EnvelopeKeys.Member(ref reader);
+                            tokens.Read();
+                            if (field == EnvelopeKey.Actor && member == EnvelopeMember.Id) Text(ref tokens, stored.ActorId, CopyColumn.ActorId, ref mismatches, ref unseen);
+                            else if (field == EnvelopeKey.Actor && member == EnvelopeMember.Kind) Text(ref tokens, stored.ActorKind, CopyColumn.ActorKind, ref mismatches, ref unseen);
+                            else if (field == EnvelopeKey.SubmittedBy && member == EnvelopeMember.Id)
                             {
                                 submitter = reader.ValueSpan;
-                                Text(ref reader, stored.SubmittedBy, CopyColumn.SubmittedBy, ref mismatches, ref unseen);
+                                Text(ref tokens, stored.SubmittedBy, CopyColumn.SubmittedBy, ref mismatches, ref unseen);
                             }
-                            else reader.Skip();
+                            else tokens.Skip();
                         }
                         break;
-                    case TopField.Application:
-                        Optional(ref reader, stored.Application, CopyColumn.Application, ref mismatches);
+                    case EnvelopeKey.Application:
+                        Optional(ref tokens, stored.Application, CopyColumn.Application, ref mismatches);
                         break;
-                    case TopField.Model:
-                        Optional(ref reader, stored.Model, CopyColumn.Model, ref mismatches);
+                    case EnvelopeKey.Model:
+                        Optional(ref tokens, stored.Model, CopyColumn.Model, ref mismatches);
                         break;
-                    case TopField.Provider:
-                        Optional(ref reader, stored.Provider, CopyColumn.Provider, ref mismatches);
+                    case EnvelopeKey.Provider:
+                        Optional(ref tokens, stored.Provider, CopyColumn.Provider, ref mismatches);
                         break;
-                    case TopField.Prompt when reader.TokenType == JsonTokenType.StartObject:
-                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    case EnvelopeKey.Prompt when reader.TokenType == JsonTokenType.StartObject:
+                        while (tokens.Read() && reader.TokenType == JsonTokenType.PropertyName)
                         {
-                            var isName = reader.ValueTextEquals("name"u8);
-                            var isVersion = !isName && reader.ValueTextEquals("version"u8);
-                            reader.Read();
-                            if (isName) Optional(ref reader, stored.PromptName, CopyColumn.PromptName, ref mismatches);
-                            else if (isVersion)
+                            var member = EnvelopeKeys.Member(ref reader);
+                            tokens.Read();
+                            if (member == EnvelopeMember.Name) Optional(ref tokens, stored.PromptName, CopyColumn.PromptName, ref mismatches);
+                            else if (member == EnvelopeMember.Version)
                             {
                                 var matches = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var version)
                                     ? stored.PromptVersion == version
                                     : stored.PromptVersion is null;
                                 mismatches = matches ? mismatches & ~Bit(CopyColumn.PromptVersion) : mismatches | Bit(CopyColumn.PromptVersion);
+                                tokens.Skip();
                             }
-                            else reader.Skip();
+                            else tokens.Skip();
                         }
                         break;
                     default:
-                        reader.Skip();
+                        tokens.Skip();
                         break;
                 }
             }
@@ -131,9 +132,35 @@ internal static class EnvelopeFields
             return false;
         }
         mismatches |= unseen;
-        if (!SearchTextMatches(envelope, stored.SearchText)) mismatches |= Bit(CopyColumn.SearchText);
+        if (!SearchTextMatches(envelope, tokens.SearchText.Finish(), searchText, stored.SearchText)) mismatches |= Bit(CopyColumn.SearchText);
         scope = scopes.Hash(submitter, id);
         return true;
+    }
+
+    /// <summary>
+    /// The envelope's reader, which hands every token it reads on to the search text, so that one walk
+    /// of the envelope checks both the copy columns and the search text (a second walk was a fifth of
+    /// the verifier's own work: docs/benchmarks.md).
+    /// </summary>
+    private ref struct Tokens(ReadOnlySpan<byte> envelope, Span<byte> searchText)
+    {
+        public Utf8JsonReader Reader = new(envelope);
+        public EnvelopeSearchText.AsciiFeed SearchText = new(searchText);
+
+        public bool Read()
+        {
+            if (!Reader.Read()) return false;
+            SearchText.Take(ref Reader);
+            return true;
+        }
+
+        /// <summary>As <see cref="Utf8JsonReader.Skip"/> on a value: past its end, if it is an object or an array.</summary>
+        public void Skip()
+        {
+            if (Reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return;
+            var depth = Reader.CurrentDepth;
+            while (Read() && Reader.CurrentDepth > depth) { }
+        }
     }
 
     /// <summary>The envelope's (submittedBy.id, id), unescaped: for naming a duplicate, which is rare.</summary>
@@ -144,10 +171,10 @@ internal static class EnvelopeFields
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = Field(ref reader);
+            var field = EnvelopeKeys.Key(ref reader);
             reader.Read();
-            if (field == TopField.Id) id = reader.GetString();
-            else if (field == TopField.SubmittedBy)
+            if (field == EnvelopeKey.Id) id = reader.GetString();
+            else if (field == EnvelopeKey.SubmittedBy)
             {
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
@@ -164,38 +191,21 @@ internal static class EnvelopeFields
 
     private static int Bit(CopyColumn column) => 1 << (int)column;
 
-    private enum TopField { Other, Sequence, Content, Id, Type, OccurredAt, RecordedAt, Actor, SubmittedBy, Application, Model, Provider, Prompt }
-
-    private static TopField Field(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("sequence"u8) ? TopField.Sequence
-        : reader.ValueTextEquals("content"u8) ? TopField.Content
-        : reader.ValueTextEquals("id"u8) ? TopField.Id
-        : reader.ValueTextEquals("type"u8) ? TopField.Type
-        : reader.ValueTextEquals("occurredAt"u8) ? TopField.OccurredAt
-        : reader.ValueTextEquals("recordedAt"u8) ? TopField.RecordedAt
-        : reader.ValueTextEquals("actor"u8) ? TopField.Actor
-        : reader.ValueTextEquals("submittedBy"u8) ? TopField.SubmittedBy
-        : reader.ValueTextEquals("application"u8) ? TopField.Application
-        : reader.ValueTextEquals("model"u8) ? TopField.Model
-        : reader.ValueTextEquals("provider"u8) ? TopField.Provider
-        : reader.ValueTextEquals("prompt"u8) ? TopField.Prompt
-        : TopField.Other;
-
-    private static void Text(ref Utf8JsonReader reader, ReadOnlyMemory<byte>? stored, CopyColumn column, ref int mismatches, ref int unseen)
+    private static void Text(ref Tokens tokens, ReadOnlyMemory<byte>? stored, CopyColumn column, ref int mismatches, ref int unseen)
     {
         unseen &= ~Bit(column);
-        if (reader.TokenType != JsonTokenType.String || stored is not { } value || !StringEquals(ref reader, value.Span))
+        if (tokens.Reader.TokenType != JsonTokenType.String || stored is not { } value || !StringEquals(ref tokens.Reader, value.Span))
             mismatches |= Bit(column);
-        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+        tokens.Skip();
     }
 
     /// <summary>A nullable column whose field is present: it must hold the field's string.</summary>
-    private static void Optional(ref Utf8JsonReader reader, ReadOnlyMemory<byte>? stored, CopyColumn column, ref int mismatches)
+    private static void Optional(ref Tokens tokens, ReadOnlyMemory<byte>? stored, CopyColumn column, ref int mismatches)
     {
-        var matches = reader.TokenType == JsonTokenType.String
-            ? stored is { } value && StringEquals(ref reader, value.Span)
+        var matches = tokens.Reader.TokenType == JsonTokenType.String
+            ? stored is { } value && StringEquals(ref tokens.Reader, value.Span)
             : stored is null;
-        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+        tokens.Skip();
         mismatches = matches ? mismatches & ~Bit(column) : mismatches | Bit(column);
     }
 
@@ -211,15 +221,16 @@ internal static class EnvelopeFields
         return equal;
     }
 
-    private static void Time(ref Utf8JsonReader reader, StoredTime stored, CopyColumn column, ref int mismatches, ref int unseen)
+    private static void Time(ref Tokens tokens, StoredTime stored, CopyColumn column, ref int mismatches, ref int unseen)
     {
+        ref var reader = ref tokens.Reader;
         unseen &= ~Bit(column);
         if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped
             || !Utf8Parser.TryParse(reader.ValueSpan, out DateTime time, out var consumed, 'O') || consumed != reader.ValueSpan.Length
             || reader.ValueSpan[^1] != (byte)'Z')
         {
             mismatches |= Bit(column);
-            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+            tokens.Skip();
             return;
         }
         bool matches;
@@ -235,11 +246,10 @@ internal static class EnvelopeFields
         if (!matches) mismatches |= Bit(column);
     }
 
-    private static bool SearchTextMatches(ReadOnlySpan<byte> envelope, ReadOnlyMemory<byte>? stored)
+    /// <param name="ascii">What <see cref="EnvelopeSearchText.AsciiFeed"/> wrote into <paramref name="utf8"/>, or -1 (derive the text in full).</param>
+    private static bool SearchTextMatches(ReadOnlySpan<byte> envelope, int ascii, byte[] utf8, ReadOnlyMemory<byte>? stored)
     {
         if (stored is not { } value) return false;
-        var utf8 = _searchTextUtf8 ??= new byte[Encoding.UTF8.GetMaxByteCount(Envelope.MaxSearchText)];
-        var ascii = EnvelopeSearchText.TryWriteAscii(envelope, utf8);
         if (ascii >= 0) return utf8.AsSpan(0, ascii).SequenceEqual(value.Span);
 
         var text = _searchText ??= new char[Envelope.MaxSearchText];
