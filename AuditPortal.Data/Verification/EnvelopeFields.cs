@@ -8,8 +8,9 @@ namespace AuditPortal.Data.Verification;
 
 /// <summary>
 /// Reads, in one pass and without building a document, what the verifier needs from an envelope: its
-/// sequence, its content commitment, which copy columns of its row disagree with it, and a hash of its
-/// idempotency scope (submittedBy.id, id).
+/// sequence, its content commitment, which copy columns of its row disagree with it (the search text
+/// included, derived on the same pass), and a hash of its idempotency scope (submittedBy.id, id). Only
+/// an envelope whose search text takes a value that is not plain ASCII is read a second time.
 /// </summary>
 internal static class EnvelopeFields
 {
