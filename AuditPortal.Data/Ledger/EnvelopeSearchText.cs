@@ -48,37 +48,20 @@ public static class EnvelopeSearchText
         var scratch = _scratch ??= new char[2 * Max];
         var raw = new TextBuilder(scratch.AsSpan(0, Max));
         var rest = new TextBuilder(scratch.AsSpan(Max, Max));
-        if (!Collect<TextBuilder, char>(envelope, ref raw, ref rest)) return -1;
+        if (!Collect(envelope, ref raw, ref rest)) return -1;
 
         var text = raw.Text;
         if (text.Length == Max && char.IsHighSurrogate(text[^1])) text = text[..^1];
         return text.ToLowerInvariant(destination);
     }
 
-    /// <summary>
-    /// The search text as UTF-8, straight from the envelope's bytes, when every value it takes is plain
-    /// ASCII without escapes: lowering is then ASCII lowering, a character is a byte, and the result is
-    /// byte for byte the UTF-8 of <see cref="Write"/>. The verifier's fast path: it skips decoding to
-    /// UTF-16, lowering and encoding back (docs/benchmarks.md).
-    /// </summary>
-    /// <param name="destination">At least <see cref="Envelope.MaxSearchText"/> bytes.</param>
-    /// <returns>The number of bytes written; -1 if a value is not plain ASCII or the bytes are not a readable envelope (use <see cref="Write"/>).</returns>
-    public static int TryWriteAscii(ReadOnlySpan<byte> envelope, Span<byte> destination)
-    {
-        if (destination.Length < Max) throw new ArgumentException($"The destination needs room for {Max} bytes.", nameof(destination));
-        var raw = new AsciiBuilder(destination[..Max]);
-        var rest = new AsciiBuilder(_asciiScratch ??= new byte[Max]);
-        return Collect<AsciiBuilder, byte>(envelope, ref raw, ref rest) && raw.IsAscii && rest.IsAscii ? raw.Text.Length : -1;
-    }
-
     /// <summary>The values of the search text, in its order, into <paramref name="raw"/> (as the builder takes them).</summary>
     /// <returns>False if the bytes are not a readable envelope.</returns>
-    private static bool Collect<TBuilder, T>(ReadOnlySpan<byte> envelope, scoped ref TBuilder raw, scoped ref TBuilder rest)
-        where TBuilder : ITextBuilder<T>, allows ref struct
+    private static bool Collect(ReadOnlySpan<byte> envelope, scoped ref TextBuilder raw, scoped ref TextBuilder rest)
     {
         try
         {
-            var values = new Values<TBuilder, T>();
+            var values = new Values<TextBuilder, char>();
             var reader = new Utf8JsonReader(envelope);
             while (!values.Ended && reader.Read()) values.Take(ref reader, ref rest);
             return values.Finish(ref raw, ref rest);
@@ -92,7 +75,7 @@ public static class EnvelopeSearchText
     /// <summary>
     /// The search text's rules, applied one token at a time. Every walk that derives the text feeds
     /// it the envelope's tokens in order, so that a walk made for another purpose (the verifier's,
-    /// <see cref="AsciiFeed"/>) derives the same text without reading the envelope again.
+    /// through <see cref="AsciiFeed"/>) derives the same text without reading the envelope again.
     /// </summary>
     private ref struct Values<TBuilder, T>
         where TBuilder : ITextBuilder<T>, allows ref struct
@@ -128,7 +111,7 @@ public static class EnvelopeSearchText
                 case JsonTokenType.PropertyName when depth == 1:
                     _key = EnvelopeKeys.Key(ref reader);
                     return;
-                case JsonTokenType.PropertyName when depth == 2 && _key is EnvelopeKey.Actor or EnvelopeKey.SubmittedBy:
+                case JsonTokenType.PropertyName when depth == 2 && _key is (EnvelopeKey.Actor or EnvelopeKey.SubmittedBy):
                     _member = EnvelopeKeys.Member(ref reader);
                     return;
                 case JsonTokenType.String:
@@ -139,7 +122,7 @@ public static class EnvelopeSearchText
                     // A value that is not a string, directly under a key: actor and submittedBy must be objects.
                     if (_key == EnvelopeKey.Id) _haveId = false;
                     else if (_key == EnvelopeKey.Type) _haveType = false;
-                    else if (_key is EnvelopeKey.Actor or EnvelopeKey.SubmittedBy && reader.TokenType != JsonTokenType.StartObject) _malformed = true;
+                    else if (_key is (EnvelopeKey.Actor or EnvelopeKey.SubmittedBy) && reader.TokenType != JsonTokenType.StartObject) _malformed = true;
                     return;
             }
         }
@@ -199,8 +182,11 @@ public static class EnvelopeSearchText
     }
 
     /// <summary>
-    /// The ASCII search text (<see cref="TryWriteAscii"/>) of an envelope that another walk reads: the
-    /// walk hands over each token as it reads it, and the text costs no second walk. The verifier's.
+    /// The search text as UTF-8, straight from the envelope's bytes, when every value it takes is plain
+    /// ASCII without escapes: lowering is then ASCII lowering, a character is a byte, and the result is
+    /// byte for byte the UTF-8 of <see cref="Write"/>. Fed by a walk of the envelope made for another
+    /// purpose (the verifier's), which hands over each token as it reads it: the text costs neither a
+    /// second walk nor decoding to UTF-16, lowering and encoding back (docs/benchmarks.md).
     /// </summary>
     internal ref struct AsciiFeed
     {
@@ -222,7 +208,7 @@ public static class EnvelopeSearchText
         /// <summary>Takes the token the reader is on; every token of the envelope, in order.</summary>
         public void Take(ref Utf8JsonReader reader) => _values.Take(ref reader, ref _rest);
 
-        /// <returns>As <see cref="TryWriteAscii"/>: the bytes written, or -1 (use <see cref="Write"/>).</returns>
+        /// <returns>The number of bytes written; -1 if a value is not plain ASCII or the bytes are not a readable envelope (use <see cref="Write"/>).</returns>
         public int Finish() => _values.Finish(ref _raw, ref _rest) && _raw.IsAscii && _rest.IsAscii ? _raw.Text.Length : -1;
     }
 

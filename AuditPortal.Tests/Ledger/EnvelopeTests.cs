@@ -345,7 +345,7 @@ public partial class EnvelopeTests
             };
             var envelope = Render(draft);
 
-            var length = EnvelopeSearchText.TryWriteAscii(envelope, buffer);
+            var length = AsciiSearchText.Write(envelope, buffer);
 
             if (length < 0) { declined++; continue; }
             taken++;
@@ -376,8 +376,8 @@ public partial class EnvelopeTests
     {
         var envelope = Render(Draft(new Dictionary<string, JsonNode> { ["attributes"] = new JsonObject { ["note"] = note } }));
 
-        Assert.Equal(-1, EnvelopeSearchText.TryWriteAscii(envelope, new byte[Envelope.MaxSearchText]));
-        Assert.NotEqual(-1, EnvelopeSearchText.TryWriteAscii(Render(Draft()), new byte[Envelope.MaxSearchText]));
+        Assert.Equal(-1, AsciiSearchText.Write(envelope, new byte[Envelope.MaxSearchText]));
+        Assert.NotEqual(-1, AsciiSearchText.Write(Render(Draft()), new byte[Envelope.MaxSearchText]));
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public class SearchTextDerivationTests
         {
             var envelope = Render(RandomEnvelopes.Draft(random), i);
             var text = Encoding.UTF8.GetBytes(EnvelopeSearchText.Of(envelope));
-            if (EnvelopeSearchText.TryWriteAscii(envelope, new byte[Envelope.MaxSearchText]) >= 0) ascii++;
+            if (AsciiSearchText.Write(envelope, new byte[Envelope.MaxSearchText]) >= 0) ascii++;
             else full++;
 
             Assert.Equal(0, Mismatches(envelope, text));
